@@ -1,0 +1,35 @@
+"""The Benefits Finder rules engine. Pure Python: it imports nothing from Flask.
+
+Typical use::
+
+    from app.engine import load_ruleset, screen, plan
+    rules = load_ruleset()
+    answers = rules.vocabulary.parse_answers({"region": "calgary", ...})
+    for result in screen(rules, answers):
+        print(result.program.name, result.status, result.amount_yearly)
+    next_questions = plan(rules, answers)
+"""
+
+from .errors import AnswerError, RuleError, RulesInvalid
+from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ProgramResult, explain, format_money, screen
+from .loader import RULES_DIR, Ruleset, load_ruleset
+from .planner import plan
+from .vocabulary import DONT_KNOW
+
+__all__ = [
+    "AnswerError",
+    "DONT_KNOW",
+    "ELIGIBLE",
+    "INELIGIBLE",
+    "MAYBE",
+    "ProgramResult",
+    "RULES_DIR",
+    "RuleError",
+    "Ruleset",
+    "RulesInvalid",
+    "explain",
+    "format_money",
+    "load_ruleset",
+    "plan",
+    "screen",
+]

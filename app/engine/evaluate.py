@@ -1,0 +1,354 @@
+"""Screen a household through every program, with an explanation for each result.
+
+Evaluation is three-valued: a fact that is not known is never taken as zero.
+A result is ``eligible`` or ``ineligible`` only when every possible answer to
+the unknown facts would give the same result; otherwise it is ``maybe``, and
+``deciding`` lists the questions whose answers could settle it.
+
+The numbers each criterion compared are kept as they are computed; the
+readable trace is only built when someone asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from .compile import Env
+from .values import Interval
+
+ELIGIBLE = "eligible"
+MAYBE = "maybe"
+INELIGIBLE = "ineligible"
+STATUS_WORDS = {True: "met", False: "not_met", None: "unknown"}
+
+
+def round_cents(x: float) -> float:
+    """Half-up rounding to the cent, steady against binary fractions."""
+    if x in (math.inf, -math.inf):
+        return x
+    return math.floor(x * 100 + 0.5 + 1e-7) / 100
+
+
+class ProgramResult:
+    __slots__ = ("program", "answers", "date", "rules_date", "status", "outcomes", "amount_lo", "amount_hi",
+                 "zero_amount", "deciding")
+
+    def __init__(self, program, answers, date, rules_date, status, outcomes, amount_lo, amount_hi, zero_amount,
+                 deciding):
+        self.program = program
+        self.answers = answers
+        self.date = date
+        self.rules_date = rules_date
+        self.status = status
+        self.outcomes = outcomes  # per criterion: True/False/None or (that, value, limit)
+        self.amount_lo = amount_lo  # in the amount's own period, before rounding
+        self.amount_hi = amount_hi
+        self.zero_amount = zero_amount
+        self.deciding = deciding  # question ids that could still change this result
+
+    # -- amounts -----------------------------------------------------------------
+
+    @property
+    def pays_money(self) -> bool:
+        return self.program.amount is not None
+
+    @property
+    def period(self) -> str | None:
+        return self.program.amount.period if self.program.amount else None
+
+    def _yearly(self, x: float) -> float:
+        return x * 12 if self.period == "month" else x
+
+    @property
+    def amount_exact(self) -> bool:
+        return self.amount_lo is not None and self.amount_lo == self.amount_hi
+
+    @property
+    def amount_yearly(self) -> float | None:
+        """The yearly amount when it is known; 0 when not eligible; None otherwise."""
+        if not self.pays_money or self.period == "once":
+            return None
+        if self.status == INELIGIBLE:
+            return 0.0
+        if self.status == ELIGIBLE and self.amount_exact:
+            return round_cents(self._yearly(self.amount_lo))
+        return None
+
+    @property
+    def amount_monthly(self) -> float | None:
+        yearly = self.amount_yearly
+        if yearly is None:
+            return None
+        if self.period == "month" and self.status == ELIGIBLE:
+            return round_cents(self.amount_lo)
+        return round_cents(yearly / 12)
+
+    @property
+    def amount_once(self) -> float | None:
+        if self.period != "once":
+            return None
+        if self.status == INELIGIBLE:
+            return 0.0
+        if self.status == ELIGIBLE and self.amount_exact:
+            return round_cents(self.amount_lo)
+        return None
+
+    @property
+    def amount_range(self) -> tuple[float, float] | None:
+        """(lowest, highest) yearly (or one-time) amount while unknown facts affect it."""
+        if not self.pays_money or self.status == INELIGIBLE or self.amount_lo is None:
+            return None
+        if self.status == ELIGIBLE and self.amount_exact:
+            return None
+        lo = 0.0 if self.status == MAYBE else self.amount_lo
+        hi = self.amount_hi
+        if self.period != "once":
+            lo, hi = self._yearly(lo), self._yearly(hi)
+        return (round_cents(lo), round_cents(hi))
+
+    # -- freshness and provenance ----------------------------------------------------
+
+    @property
+    def figures_stale(self) -> bool:
+        """True when the date is past what the official sources confirm."""
+        return self.date > self.program.confirmed_through
+
+    @property
+    def figures_from(self) -> str:
+        """The benefit year whose figures were used, like '2025–26'."""
+        return self.program.benefit_year(self.rules_date)
+
+    def provenance(self) -> dict:
+        program = self.program
+        return {
+            "program": program.id,
+            "rule_version": program.version,
+            "as_of": self.date.isoformat(),
+            "rules_date": self.rules_date.isoformat(),
+            "confirmed_through": program.confirmed_through.isoformat(),
+            "figures_from": self.figures_from,
+            "figures_stale": self.figures_stale,
+            "file": program.file,
+        }
+
+    # -- the trace -----------------------------------------------------------------------
+
+    def criteria_statuses(self) -> dict:
+        return {c.id: STATUS_WORDS[_status(o)] for c, o in zip(self.program.criteria, self.outcomes)}
+
+    def trace(self) -> list[dict]:
+        """Per criterion: met / not met / unknown, the numbers used and where they come from."""
+        program = self.program
+        rows = []
+        for criterion, outcome in zip(program.criteria, self.outcomes):
+            status = _status(outcome)
+            row = {
+                "id": criterion.id,
+                "status": STATUS_WORDS[status],
+                "template": {True: criterion.met, False: criterion.not_met, None: criterion.unknown}[status],
+                "unit": criterion.unit,
+                "source": _source(criterion.source),
+                "parameters": [self._parameter(name) for name in criterion.params],
+                "facts": {qid: self._fact_value(qid) for qid in criterion.facts},
+            }
+            if type(outcome) is tuple:
+                _, value, limit = outcome
+                row["comparison"] = criterion.compared
+                row["value"] = _plain(value)
+                row["limit"] = _plain(limit)
+                if status is False and type(value) is not Interval and type(limit) is not Interval:
+                    row["gap"] = round_cents(abs(value - limit))
+            row["explanation"] = explain(row["template"], row)
+            rows.append(row)
+        if self.zero_amount:
+            rows.append({
+                "id": "amount",
+                "status": "not_met",
+                "template": "With the income you gave, the amount works out to $0.",
+                "explanation": "With the income you gave, the amount works out to $0.",
+                "unit": "money",
+                "source": None,
+                "parameters": [self._parameter(n) for n in program.amount.params],
+                "facts": {qid: self._fact_value(qid) for qid in program.amount.facts},
+            })
+        return rows
+
+    def amount_trace(self) -> dict | None:
+        amount = self.program.amount
+        if amount is None:
+            return None
+        return {
+            "period": amount.period,
+            "explanation": amount.explain,
+            "parameters": [self._parameter(n) for n in amount.params],
+            "facts": {qid: self._fact_value(qid) for qid in amount.facts},
+        }
+
+    def _parameter(self, name: str) -> dict:
+        parameter = self.program.parameters[name]
+        entry = parameter.entry_on(self.rules_date)
+        return {
+            "name": name,
+            "label": parameter.label,
+            "unit": parameter.unit,
+            "value": entry.display() if entry else None,
+            "from": entry.start.isoformat() if entry else None,
+            "until": entry.end.isoformat() if entry and entry.end else None,
+            "unconfirmed": bool(entry and entry.unconfirmed),
+            "source": _source(entry.source) if entry else None,
+        }
+
+    def _fact_value(self, qid: str):
+        answers = self.answers
+        if qid in answers.values:
+            return _json_value(answers.values[qid])
+        if qid in answers.dont_know:
+            return "dont_know"
+        if "." in qid:
+            gid, name = qid.split(".", 1)
+            people = answers.groups.get(gid, ((), ()))[0]
+            return [_member_value(m, name) for m in people]
+        if qid in answers.members:
+            return len(answers.members[qid])
+        return "unknown"
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.program.id,
+            "name": self.program.name,
+            "status": self.status,
+            "amount_yearly": self.amount_yearly,
+            "amount_monthly": self.amount_monthly,
+            "amount_once": self.amount_once,
+            "amount_range": list(self.amount_range) if self.amount_range else None,
+            "paid_through_tax_return": self.program.paid_through_tax_return,
+            "deciding": list(self.deciding),
+            "trace": self.trace(),
+            "amount": self.amount_trace(),
+            "provenance": self.provenance(),
+        }
+
+
+def _member_value(member, name: str):
+    if name in member.dont_know:
+        return "dont_know"
+    if name in member.unknown:
+        return "unknown"
+    return _json_value(member.values[name])
+
+
+def _status(outcome):
+    return outcome[0] if type(outcome) is tuple else outcome
+
+
+def _plain(value):
+    if type(value) is Interval:
+        return {"from": value.lo, "to": value.hi}
+    return value
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _source(source) -> dict | None:
+    if source is None:
+        return None
+    return {"id": source.id, "title": source.title, "url": source.url, "checked": source.checked.isoformat()}
+
+
+def format_money(x) -> str:
+    if isinstance(x, dict):
+        return f"{format_money(x['from'])} to {format_money(x['to'])}"
+    if x == int(x):
+        return f"${int(x):,}"
+    return f"${x:,.2f}"
+
+
+def _format_number(x, unit: str, money=format_money) -> str:
+    if isinstance(x, dict):
+        return f"{_format_number(x['from'], unit, money)} to {_format_number(x['to'], unit, money)}"
+    if unit == "money":
+        return money(x)
+    if unit == "rate":
+        return f"{x * 100:g}%"
+    return f"{x:g}"
+
+
+def explain(template: str, row: dict, money=format_money) -> str:
+    """Fill {value}, {limit} and {gap} into an explanation, written the reader's way."""
+    unit = row.get("unit", "number")
+    fills = {}
+    for key in ("value", "limit", "gap"):
+        if key in row and row[key] is not None:
+            fills[key] = _format_number(row[key], unit, money)
+    try:
+        return template.format(**fills)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def _eligibility(program, outcomes, env):
+    if program.eligible_fn is not None:
+        env.criteria = [_status(o) for o in outcomes]
+        return program.eligible_fn(env)
+    result = True
+    for outcome in outcomes:
+        status = outcome[0] if type(outcome) is tuple else outcome
+        if status is False:
+            return False
+        if status is None:
+            result = None
+    return result
+
+
+def screen_program(program, answers, env: Env, date: dt.date) -> ProgramResult:
+    rules_date = program.rules_date(date)
+    env.params = program.parameter_values(rules_date)
+    env.defs = {}
+    touched = env.touched
+    touched.clear()
+    outcomes = []
+    undecided = []
+    for criterion in program.criteria:
+        start = len(touched)
+        outcome = criterion.fn(env)
+        outcomes.append(outcome)
+        if (outcome[0] if type(outcome) is tuple else outcome) is None:
+            undecided.extend(touched[start:])
+    eligible = _eligibility(program, outcomes, env)
+    amount_lo = amount_hi = None
+    zero_amount = False
+    if program.amount is not None and eligible is not False:
+        start = len(touched)
+        value = program.amount.fn(env)
+        if type(value) is Interval:
+            amount_lo, amount_hi = max(value.lo, 0.0), max(value.hi, 0.0)
+        else:
+            amount_lo = amount_hi = max(value, 0.0)
+        if amount_hi <= 0:
+            zero_amount = True
+            eligible = False
+        elif amount_lo != amount_hi:
+            undecided.extend(touched[start:])
+            if eligible is True and amount_lo <= 0:
+                eligible = None
+    if eligible is True:
+        status = ELIGIBLE
+    elif eligible is False:
+        status = INELIGIBLE
+    else:
+        status = MAYBE
+    deciding = tuple(dict.fromkeys(undecided)) if (undecided and status != INELIGIBLE) else ()
+    return ProgramResult(program, answers, date, rules_date, status, outcomes, amount_lo, amount_hi, zero_amount,
+                         deciding)
+
+
+def screen(ruleset, answers, date: dt.date | None = None) -> list[ProgramResult]:
+    """Results for every program in effect on the date (default: today)."""
+    date = date or dt.date.today()
+    env = Env(answers, date)
+    return [screen_program(p, answers, env, date) for p in ruleset.programs if p.in_effect(date)]

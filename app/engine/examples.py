@@ -1,0 +1,69 @@
+"""Run each program's examples through the real engine and compare with what they expect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .compile import Env
+from .evaluate import screen_program
+
+CENT = 0.005
+
+
+@dataclass
+class ExampleOutcome:
+    program: object
+    example: object
+    result: object
+    mismatches: list  # plain sentences; empty when the example passes
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+def _money_differs(expected, actual) -> bool:
+    if expected is None or actual is None:
+        return expected is not actual
+    return abs(expected - actual) > CENT
+
+
+def check_example(program, example) -> ExampleOutcome:
+    env = Env(example.answers, example.date)
+    result = screen_program(program, example.answers, env, example.date)
+    expect = example.expect
+    problems = []
+    if not program.in_effect(example.date):
+        problems.append(f"the program is not in effect on {example.date}")
+    if result.status != expect["status"]:
+        problems.append(f"status: expected {expect['status']}, got {result.status}")
+    for key in ("amount_yearly", "amount_monthly"):
+        if key in expect:
+            actual = getattr(result, key)
+            if _money_differs(expect[key], actual):
+                problems.append(f"{key}: expected {expect[key]}, got {actual}")
+    if "amount_range" in expect:
+        actual = result.amount_range
+        wanted = expect["amount_range"]
+        if actual is None or any(_money_differs(w, a) for w, a in zip(wanted, actual)):
+            problems.append(f"amount_range: expected {wanted}, got {list(actual) if actual else None}")
+    if "criteria" in expect:
+        statuses = result.criteria_statuses()
+        for cid, wanted in expect["criteria"].items():
+            if statuses.get(cid) != wanted:
+                problems.append(f"criterion {cid}: expected {wanted}, got {statuses.get(cid)}")
+    if "deciding" in expect and sorted(expect["deciding"]) != sorted(result.deciding):
+        problems.append(f"deciding questions: expected {sorted(expect['deciding'])}, got {sorted(result.deciding)}")
+    if "figures_from" in expect and expect["figures_from"] != result.figures_from:
+        problems.append(f"figures from: expected {expect['figures_from']}, got {result.figures_from}")
+    return ExampleOutcome(program, example, result, problems)
+
+
+def run_examples(ruleset, program_ids=None) -> list[ExampleOutcome]:
+    outcomes = []
+    for program in ruleset.programs:
+        if program_ids and program.id not in program_ids:
+            continue
+        for example in program.examples:
+            outcomes.append(check_example(program, example))
+    return outcomes

@@ -1,0 +1,569 @@
+"""Load, check and compile every rule file. Collects all problems before giving up.
+
+Layout of a rules folder::
+
+    rules/questions.yaml          the vocabulary of facts
+    rules/definitions.yaml        definitions and parameters several programs share
+    rules/programs/<where>/*.yaml one file per program
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import expr as ast
+from .compile import (
+    BOOL,
+    COMPARISONS,
+    NUMBER,
+    CompileError,
+    Definition,
+    ParamInfo,
+    Scope,
+    compile_expression,
+    compile_node,
+)
+from .errors import AnswerError, RuleError, RulesInvalid
+from .expr import ExprSyntaxError
+from .model import Amount, Criterion, Example, Parameter, Program, Source, ValueEntry
+from .schema import schema_errors
+from .vocabulary import Fact, Group, Section, Vocabulary
+from .yamlsource import LineDict, load_yaml_file
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+
+
+class Problems:
+    """Collects errors for one file."""
+
+    def __init__(self, file: str, program: str | None = None):
+        self.file = file
+        self.program = program
+        self.errors: list[RuleError] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.errors.append(RuleError(self.file, line, message, self.program))
+
+    def attach(self, other: Problems) -> Problems:
+        """Report into another collector's list, under this file's name."""
+        self.errors = other.errors
+        return self
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def _date(text: str, problems: Problems, line: int, what: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        problems.add(line, f"{what} '{text}' is not a real date (write YYYY-MM-DD)")
+        return None
+
+
+# ----------------------------------------------------------------------------
+# The vocabulary
+
+
+def load_vocabulary(path: Path, base: Path) -> tuple[Vocabulary | None, list[RuleError]]:
+    name = _display(path, base)
+    try:
+        document = load_yaml_file(path, name)
+    except RuleError as error:
+        return None, [error]
+    problems = Problems(name, "questions")
+    problems.errors.extend(schema_errors(document, "questions", name, "questions"))
+    if problems.errors:
+        return None, problems.errors
+    sections = [Section(s["id"], s["label"]) for s in document["sections"]]
+    section_ids = {s.id for s in sections}
+    facts: dict = {}
+    groups: dict = {}
+    seen: dict = {}
+    order = 0
+    for index, item in enumerate(document["questions"]):
+        line = document["questions"].line_of(index)
+        qid = item["id"]
+        if qid in seen:
+            problems.add(line, f"the question id '{qid}' is used twice (first on line {seen[qid]})")
+            continue
+        seen[qid] = line
+        order += 1
+        if "group" in item:
+            group = _group(item, line, order, problems, section_ids)
+            groups[qid] = group
+        else:
+            fact = _fact(item, qid, qid, None, line, order, problems, section_ids)
+            facts[qid] = fact
+    for group in groups.values():
+        if group.kind == "optional":
+            target = facts.get(group.present_when)
+            if target is None or target.type != "yesno":
+                problems.add(group.line, f"group '{group.id}' needs 'present_when' naming a yes/no question")
+        if group.kind == "union":
+            parts = [groups.get(p) for p in group.members_of]
+            if any(p is None or p.kind == "union" for p in parts):
+                problems.add(group.line, f"group '{group.id}' joins groups that do not exist")
+                continue
+            shared = set(parts[0].facts)
+            for part in parts[1:]:
+                shared &= set(part.facts)
+            for fname in sorted(shared):
+                types = {p.facts[fname].type for p in parts}
+                if len(types) == 1:
+                    group.facts[fname] = parts[0].facts[fname]
+                else:
+                    problems.add(group.line, f"'{fname}' has different types in the groups joined by '{group.id}'")
+    if problems.errors:
+        return None, problems.errors
+    return Vocabulary(facts, groups, sections), []
+
+
+def _fact(item, qid, name, group_id, line, order, problems, section_ids) -> Fact:
+    ftype = item["type"]
+    choices = tuple((c["value"], c["label"]) for c in item.get("choices", []))
+    if ftype == "choice" and not choices:
+        problems.add(line, f"question '{qid}' is a choice but lists no choices")
+    if ftype != "choice" and choices:
+        problems.add(line, f"question '{qid}' lists choices but is not a choice")
+    if "min" in item and "max" in item and item["min"] > item["max"]:
+        problems.add(line, f"question '{qid}' has 'min' above 'max'")
+    section = item.get("section", "")
+    if section and section not in section_ids:
+        problems.add(line, f"question '{qid}' names a section '{section}' that is not listed in 'sections'")
+    return Fact(
+        id=qid, name=name, type=ftype, label=item["label"], section=section, hint=item.get("hint", ""),
+        minimum=item.get("min"), maximum=item.get("max"), integer=item.get("integer", False),
+        choices=choices, dont_know=item.get("dont_know", False),
+        dont_know_label=item.get("dont_know_label", ""), group=group_id, line=line, order=order,
+    )
+
+
+def _group(item, line, order, problems, section_ids) -> Group:
+    kind = item["group"]
+    group = Group(
+        id=item["id"], kind=kind, label=item.get("label", ""), hint=item.get("hint", ""),
+        section=item.get("section", ""), present_when=item.get("present_when"), maximum=item.get("max", 0),
+        members_of=tuple(item.get("of", ())), dont_know=item.get("dont_know", False), line=line, order=order,
+    )
+    if kind == "list" and (not group.maximum or not group.label):
+        problems.add(line, f"group '{group.id}' is a list: it needs 'max' and a 'label' asking how many")
+    if kind == "union" and not group.members_of:
+        problems.add(line, f"group '{group.id}' is a union: it needs 'of'")
+    if kind != "union" and "facts" not in item:
+        problems.add(line, f"group '{group.id}' needs 'facts'")
+    facts = item.get("facts", [])
+    for index, fitem in enumerate(facts):
+        fline = facts.line_of(index)
+        fname = fitem["id"]
+        if fname in group.facts:
+            problems.add(fline, f"group '{group.id}' has the fact '{fname}' twice")
+            continue
+        group.facts[fname] = _fact(
+            fitem, f"{group.id}.{fname}", fname, group.id, fline, order * 1000 + index + 1, problems, section_ids
+        )
+    return group
+
+
+# ----------------------------------------------------------------------------
+# Parameters, sources and definitions (shared by programs and definitions.yaml)
+
+
+def _sources(document, problems: Problems, into: dict) -> None:
+    items = document.get("sources", [])
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        checked = _date(item["checked"], problems, item.line_of("checked"), "the date checked")
+        if item["id"] in into:
+            problems.add(line, f"the source id '{item['id']}' is used twice")
+            continue
+        into[item["id"]] = Source(item["id"], item["title"], item["url"], checked, item.get("note", ""))
+
+
+def _parameters(document, problems: Problems, sources: dict, file: str) -> dict:
+    result = {}
+    for name, spec in document.get("parameters", {}).items():
+        pline = document["parameters"].line_of(name)
+        entries = []
+        kinds = set()
+        for index, item in enumerate(spec["values"]):
+            line = spec["values"].line_of(index)
+            start = _date(item["from"], problems, line, "the date")
+            end = _date(item["until"], problems, item.line_of("until"), "the date") if "until" in item else None
+            source = sources.get(item["source"])
+            if source is None:
+                problems.add(item.line_of("source"), f"parameter '{name}' cites a source '{item['source']}' "
+                             "that is not listed under 'sources'")
+            if "table" in item:
+                kinds.add("table")
+                value = _table(item["table"], problems, item.line_of("table"), name)
+            else:
+                kinds.add("number")
+                value = float(item["value"])
+            if start is None or (end is None and "until" in item):
+                continue
+            if end is not None and end < start:
+                problems.add(line, f"parameter '{name}' ends ({end}) before it starts ({start})")
+                continue
+            entries.append(ValueEntry(start, end, value, source, item.get("unconfirmed", False), line,
+                                      item.get("note", "")))
+        if len(kinds) > 1:
+            problems.add(pline, f"parameter '{name}' mixes single values and tables")
+        entries.sort(key=lambda e: e.start)
+        _check_periods(name, entries, problems)
+        result[name] = Parameter(name, spec["label"], spec["unit"], "table" in kinds, entries, file, pline,
+                                 spec.get("table_key", ""))
+    return result
+
+
+def _table(table, problems: Problems, line: int, name: str):
+    keys = sorted(int(k) for k in table)
+    if keys != list(range(keys[0], keys[0] + len(keys))):
+        problems.add(line, f"the table of parameter '{name}' skips a row: rows must be numbered one after another")
+        return (keys[0], [0.0])
+    return (keys[0], [float(table[str(k)] if str(k) in table else table[k]) for k in keys])
+
+
+def _check_periods(name: str, entries: list, problems: Problems) -> None:
+    for before, after in zip(entries, entries[1:]):
+        if before.start == after.start:
+            problems.add(after.line, f"parameter '{name}' has two values starting on {after.start}")
+        elif before.end is not None and before.end >= after.start:
+            problems.add(after.line, f"parameter '{name}': the value from {after.start} overlaps the one "
+                         f"from {before.start}, which runs until {before.end}")
+        elif before.end is not None and before.end + dt.timedelta(days=1) < after.start:
+            gap_end = after.start - dt.timedelta(days=1)
+            problems.add(after.line, f"parameter '{name}' has no value from {before.end + dt.timedelta(days=1)} "
+                         f"to {gap_end}")
+
+
+def _compile(text, scope: Scope, problems: Problems, line: int, what: str, want=None):
+    try:
+        return compile_expression(text, scope, want)
+    except ExprSyntaxError as error:
+        problems.add(line, f"cannot read {what} '{text}': {error.message} (at character {error.position + 1})")
+    except CompileError as error:
+        problems.add(line, f"in {what} '{text}': {error.message}")
+    return None
+
+
+def _definitions(document, scope: Scope, problems: Problems, shared: bool) -> None:
+    items = document.get("definitions", [])
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        name = item["id"]
+        if name in scope.defs or name in scope.params or name in scope.vocabulary.facts \
+                or name in scope.vocabulary.groups:
+            problems.add(line, f"the definition '{name}' uses a name that is already taken")
+            continue
+        compiled = _compile(item["expression"], scope, problems, item.line_of("expression"),
+                            f"the definition '{name}'")
+        if compiled is not None:
+            if compiled.type not in (NUMBER, BOOL):
+                problems.add(line, f"the definition '{name}' must give a number or a yes/no value")
+                continue
+            scope.defs[name] = Definition(name, compiled, shared)
+
+
+class Shared:
+    """What definitions.yaml gives every program."""
+
+    def __init__(self, parameters: dict, definitions: dict, sources: dict):
+        self.parameters = parameters
+        self.definitions = definitions
+        self.sources = sources
+
+
+def load_shared(path: Path, base: Path, vocabulary: Vocabulary) -> tuple[Shared, list[RuleError]]:
+    name = _display(path, base)
+    if not path.exists():
+        return Shared({}, {}, {}), []
+    try:
+        document = load_yaml_file(path, name)
+    except RuleError as error:
+        return Shared({}, {}, {}), [error]
+    problems = Problems(name, "definitions")
+    problems.errors.extend(schema_errors(document, "definitions", name, "definitions"))
+    if problems.errors:
+        return Shared({}, {}, {}), problems.errors
+    sources: dict = {}
+    _sources(document, problems, sources)
+    parameters = _parameters(document, problems, sources, name)
+    scope = Scope(vocabulary, {n: ParamInfo(n, "table" if p.is_table else "number") for n, p in parameters.items()},
+                  {})
+    _definitions(document, scope, problems, shared=True)
+    return Shared(parameters, scope.defs, sources), problems.errors
+
+
+# ----------------------------------------------------------------------------
+# Programs
+
+
+def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared) -> tuple[Program | None, list]:
+    name = _display(path, base)
+    try:
+        document = load_yaml_file(path, name)
+    except RuleError as error:
+        return None, [error]
+    if not isinstance(document, LineDict):
+        return None, [RuleError(name, getattr(document, "line", 1), "a program file must be a mapping of keys")]
+    program_id = document.get("id") if isinstance(document.get("id"), str) else path.stem
+    problems = Problems(name, program_id)
+    problems.errors.extend(schema_errors(document, "program", name, program_id))
+    if problems.errors:
+        return None, problems.errors
+
+    sources: dict = {}
+    _sources(document, problems, sources)
+    own_parameters = _parameters(document, problems, sources, name)
+    parameters = dict(shared.parameters)
+    for pname, parameter in own_parameters.items():
+        if pname in parameters:
+            problems.add(parameter.line, f"parameter '{pname}' is already defined in the shared definitions")
+        parameters[pname] = parameter
+    param_infos = {n: ParamInfo(n, "table" if p.is_table else "number") for n, p in parameters.items()}
+    for pname in param_infos:
+        if pname in vocabulary.facts or pname in vocabulary.groups:
+            problems.add(parameters[pname].line, f"parameter '{pname}' has the same name as a question")
+    scope = Scope(vocabulary, param_infos, dict(shared.definitions))
+    _definitions(document, scope, problems, shared=False)
+
+    effective = document["effective"]
+    effective_from = _date(effective["from"], problems, effective.line_of("from"), "the start date")
+    effective_until = (
+        _date(effective["until"], problems, effective.line_of("until"), "the end date") if "until" in effective
+        else None
+    )
+    confirmed = _date(document["confirmed_through"], problems, document.line_of("confirmed_through"),
+                      "the confirmed-through date")
+    last_checked = _date(document["last_checked"], problems, document.line_of("last_checked"), "the date checked")
+    month, day = (int(x) for x in document["benefit_year_starts"].split("-"))
+    try:
+        dt.date(2024, month, day)
+    except ValueError:
+        problems.add(document.line_of("benefit_year_starts"), "the benefit year start is not a real month and day")
+
+    criteria = _criteria(document, scope, problems, sources, parameters)
+    eligible_fn = None
+    eligible_when = document.get("eligible_when", "all")
+    if eligible_when != "all":
+        criteria_scope = Scope(vocabulary, param_infos, scope.defs, {c.id: i for i, c in enumerate(criteria)})
+        compiled = _compile(eligible_when, criteria_scope, problems, document.line_of("eligible_when"),
+                            "'eligible_when'", BOOL)
+        eligible_fn = compiled.fn if compiled else None
+
+    amount = None
+    if "amount" in document:
+        spec = document["amount"]
+        compiled = _compile(spec["formula"], scope, problems, spec.line_of("formula"), "the amount formula", NUMBER)
+        if compiled is not None:
+            amount = Amount(spec["period"], compiled.fn, spec["explain"], tuple(sorted(compiled.params)),
+                            tuple(sorted(compiled.facts)), spec.line)
+
+    used = set()
+    for criterion in criteria:
+        used.update(criterion.params)
+    if amount:
+        used.update(amount.params)
+    for pname, parameter in own_parameters.items():
+        if pname not in used and pname not in _params_in_definitions(scope):
+            problems.add(parameter.line, f"parameter '{pname}' is never used")
+    # Only parameters a program uses are resolved when it is screened.
+    parameters = {n: p for n, p in parameters.items() if n in used or n in _params_in_definitions(scope)}
+
+    if effective_from and confirmed:
+        if confirmed < effective_from:
+            problems.add(document.line_of("confirmed_through"), "the confirmed-through date is before the start date")
+        for parameter in parameters.values():
+            _check_coverage(parameter, effective_from, confirmed, problems)
+
+    if problems.errors:
+        return None, problems.errors
+    program = Program(
+        id=program_id, file=name, name=document["name"], summary=document["summary"],
+        jurisdiction=document["jurisdiction"], category=document["category"],
+        administered_by=document["administered_by"], version=document["version"], changes=list(document["changes"]),
+        effective_from=effective_from, effective_until=effective_until, benefit_year_starts=(month, day),
+        confirmed_through=confirmed, last_checked=last_checked,
+        paid_through_tax_return=document.get("paid_through_tax_return", False), sources=sources,
+        parameters=parameters, criteria=criteria, eligible_fn=eligible_fn, eligible_when=eligible_when,
+        amount=amount, how_to_apply=document["how_to_apply"], documents=list(document["documents"]),
+        contact=dict(document["contact"]),
+    )
+    program.examples = _examples(document, vocabulary, problems)
+    return (program if not problems.errors else None), problems.errors
+
+
+def _params_in_definitions(scope: Scope) -> set:
+    found = set()
+    for definition in scope.defs.values():
+        found.update(definition.compiled.params)
+    return found
+
+
+def _check_coverage(parameter: Parameter, start: dt.date, end: dt.date, problems: Problems) -> None:
+    """A parameter needs a value on every day from the start to the confirmed-through date."""
+    if not parameter.entries:
+        return
+    if parameter.file != problems.file:  # a shared parameter: report it where it is written
+        problems = Problems(parameter.file, problems.program).attach(problems)
+    first = parameter.entries[0]
+    if first.start > start:
+        problems.add(first.line, f"parameter '{parameter.name}' has no value from {start} (when the program starts) "
+                     f"to {first.start - dt.timedelta(days=1)}")
+    last = parameter.entries[-1]
+    if last.end is not None and last.end < end:
+        problems.add(last.line, f"parameter '{parameter.name}' has no value after {last.end}, but the program is "
+                     f"confirmed through {end}")
+    for entry in parameter.entries:
+        if entry.start > end:
+            problems.add(entry.line, f"parameter '{parameter.name}' has a value from {entry.start}, after the "
+                         f"confirmed-through date {end}: move 'confirmed_through' forward if it is confirmed")
+
+
+def _criteria(document, scope: Scope, problems: Problems, sources: dict, parameters: dict) -> list:
+    result = []
+    seen = {}
+    items = document["criteria"]
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        cid = item["id"]
+        if cid in seen:
+            problems.add(line, f"the criterion id '{cid}' is used twice (first on line {seen[cid]})")
+            continue
+        seen[cid] = line
+        source = sources.get(item["source"])
+        if source is None:
+            problems.add(item.line_of("source"), f"criterion '{cid}' cites a source '{item['source']}' "
+                         "that is not listed under 'sources'")
+        text = item["condition"]
+        cline = item.line_of("condition")
+        compiled = _compile(text, scope, problems, cline, f"the condition of '{cid}'", BOOL)
+        if compiled is None:
+            continue
+        fn, compared, unit = compiled.fn, None, ""
+        tree = ast.parse(text)
+        if isinstance(tree, ast.Binary) and tree.op in ("<", "<=", ">", ">="):
+            left = compile_node(tree.left, scope)
+            right = compile_node(tree.right, scope)
+            fn = _comparison(tree.op, left.fn, right.fn)
+            compared = tree.op
+            unit = _unit_of(tree, scope, parameters)
+        result.append(Criterion(cid, source, item["met"], item["not_met"], item["unknown"], fn, compared,
+                                tuple(sorted(compiled.params)), tuple(sorted(compiled.facts)), unit, line))
+    return result
+
+
+def _comparison(op: str, lf, rf):
+    compare = COMPARISONS[op]
+
+    def criterion(env):
+        value = lf(env)
+        limit = rf(env)
+        return (compare(value, limit), value, limit)
+    return criterion
+
+
+def _unit_of(tree, scope: Scope, parameters: dict) -> str:
+    """Whether a compared value is money, a rate or a plain number (for showing it)."""
+    units = set()
+
+    def visit(node):
+        if isinstance(node, ast.Name):
+            name = node.parts[-1]
+            if len(node.parts) == 1 and name in parameters:
+                units.add(parameters[name].unit)
+            fact = scope.vocabulary.facts.get(name) if len(node.parts) == 1 else None
+            if fact is None and len(node.parts) == 2:
+                group = scope.vocabulary.groups.get(node.parts[0])
+                fact = group.facts.get(name) if group else None
+            if fact is not None:
+                units.add(fact.type)
+            if len(node.parts) == 1 and name in scope.defs:
+                units.add("definition")
+        elif isinstance(node, ast.Num):
+            units.add(node.unit)
+        for child in getattr(node, "__slots__", ()):
+            value = getattr(node, child, None)
+            if isinstance(value, tuple):
+                for v in value:
+                    if hasattr(v, "__slots__"):
+                        visit(v)
+            elif hasattr(value, "__slots__"):
+                visit(value)
+    visit(tree)
+    if "money" in units:
+        return "money"
+    if "rate" in units or "percent" in units:
+        return "rate"
+    return "number"
+
+
+def _examples(document, vocabulary: Vocabulary, problems: Problems) -> list:
+    result = []
+    items = document["examples"]
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        day = _date(item["date"], problems, item.line_of("date"), "the example date")
+        try:
+            answers = vocabulary.parse_answers(item["answers"])
+        except AnswerError as error:
+            for question, message in error.problems:
+                problems.add(item.line_of("answers"), f"example '{item['name']}': answer '{question}' {message}")
+            continue
+        expect = dict(item["expect"])
+        for cid in expect.get("criteria", {}):
+            if cid not in {c["id"] for c in document["criteria"]}:
+                problems.add(item["expect"].line_of("criteria"), f"example '{item['name']}' expects a criterion "
+                             f"'{cid}' that the program does not have")
+        if day is not None:
+            result.append(Example(item["name"], day, answers, expect, line))
+    return result
+
+
+# ----------------------------------------------------------------------------
+# Everything
+
+
+class Ruleset:
+    def __init__(self, vocabulary: Vocabulary, shared: Shared, programs: list, base: Path):
+        self.vocabulary = vocabulary
+        self.shared = shared
+        self.programs = programs
+        self.base = base
+        self.by_id = {p.id: p for p in programs}
+
+
+def load_ruleset(base: Path | str = RULES_DIR) -> Ruleset:
+    """Load every rule file under ``base``. Raises RulesInvalid listing every problem."""
+    base = Path(base)
+    errors: list[RuleError] = []
+    vocabulary, found = load_vocabulary(base / "questions.yaml", base)
+    errors.extend(found)
+    if vocabulary is None:
+        raise RulesInvalid(errors)
+    shared, found = load_shared(base / "definitions.yaml", base, vocabulary)
+    errors.extend(found)
+    programs = []
+    seen: dict = {}
+    for path in sorted((base / "programs").rglob("*.yaml")):
+        program, found = load_program(path, base, vocabulary, shared)
+        errors.extend(found)
+        if program is None:
+            continue
+        if program.id in seen:
+            errors.append(RuleError(program.file, 1, f"the program id '{program.id}' is already used by "
+                                    f"{seen[program.id]}", program.id))
+            continue
+        seen[program.id] = program.file
+        programs.append(program)
+    if not programs and not errors:
+        errors.append(RuleError(_display(base / "programs", base), 0, "there are no program files"))
+    if errors:
+        raise RulesInvalid(errors)
+    return Ruleset(vocabulary, shared, programs, base)

@@ -1,0 +1,26 @@
+"""Which question to ask next.
+
+A question is worth asking only when its answer could still change a result:
+it was read while deciding a criterion that is still unknown, or an amount that
+is still a range, and it has not been answered (an "I don't know" counts as an
+answer: asking again would not help). Questions that matter to more undecided
+programs come first; ties keep the questionnaire's order.
+"""
+
+from __future__ import annotations
+
+from .evaluate import screen
+
+
+def plan(ruleset, answers, date=None, results=None) -> list[str]:
+    """Question ids worth asking, best first. Empty when nothing is left to ask."""
+    if results is None:
+        results = screen(ruleset, answers, date)
+    votes: dict[str, int] = {}
+    for result in results:
+        for qid in result.deciding:
+            votes[qid] = votes.get(qid, 0) + 1
+    vocabulary = ruleset.vocabulary
+    order = {qid: i for i, qid in enumerate(vocabulary.questions())}
+    askable = [qid for qid in votes if qid in order and answers.is_askable(qid)]
+    return sorted(askable, key=lambda qid: (-votes[qid], order[qid]))

@@ -1,0 +1,81 @@
+"""Plain-text reports of screening results, for the command line."""
+
+from __future__ import annotations
+
+from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, format_money
+
+STATUS_TEXT = {ELIGIBLE: "eligible", MAYBE: "may be eligible", INELIGIBLE: "not eligible"}
+MARK = {"met": "+", "not_met": "-", "unknown": "?"}
+
+
+def amount_text(result) -> str:
+    if not result.pays_money:
+        return "-"
+    if result.amount_once is not None:
+        return f"{format_money(result.amount_once)} once"
+    if result.amount_yearly is not None:
+        return f"{format_money(result.amount_yearly)}/yr ({format_money(result.amount_monthly)}/mo)"
+    if result.amount_range:
+        lo, hi = result.amount_range
+        return f"{format_money(lo)} to {format_money(hi)}/yr"
+    return "unknown"
+
+
+def results_table(results) -> str:
+    rows = [("Program", "Result", "Amount")]
+    for r in results:
+        rows.append((r.program.name, STATUS_TEXT[r.status], amount_text(r)))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def result_details(result, vocabulary=None) -> str:
+    program = result.program
+    lines = [f"{program.name} ({program.id}): {STATUS_TEXT[result.status]}, {amount_text(result)}"]
+    for row in result.trace():
+        line = f"  [{MARK[row['status']]}] {row['explanation']}"
+        if "value" in row and row.get("limit") is not None:
+            line += f"  (yours: {_num(row['value'], row['unit'])}; limit: {_num(row['limit'], row['unit'])}"
+            if "gap" in row:
+                line += f"; off by {_num(row['gap'], row['unit'])}"
+            line += ")"
+        lines.append(line)
+        for parameter in row["parameters"]:
+            lines.append(f"        {parameter['label']}: {_param(parameter)}")
+    if result.deciding:
+        names = []
+        for qid in result.deciding:
+            question = vocabulary.question(qid) if vocabulary else None
+            names.append(question.label if question is not None and question.label else qid)
+        lines.append("  Would be decided by: " + "; ".join(names))
+    p = result.provenance()
+    stale = f"; based on {p['figures_from']} figures (the newest confirmed)" if p["figures_stale"] else ""
+    lines.append(f"  Rules {p['program']} v{p['rule_version']} applied as of {p['as_of']}{stale}")
+    return "\n".join(lines)
+
+
+def _num(value, unit: str) -> str:
+    if isinstance(value, dict):
+        return f"{_num(value['from'], unit)} to {_num(value['to'], unit)}"
+    if unit == "money":
+        return format_money(value)
+    if unit == "rate":
+        return f"{value * 100:g}%"
+    return f"{value:g}"
+
+
+def _param(parameter: dict) -> str:
+    value = parameter["value"]
+    if isinstance(value, dict):
+        shown = ", ".join(f"{k}: {_num(v, parameter['unit'])}" for k, v in value.items())
+    else:
+        shown = _num(value, parameter["unit"])
+    source = parameter["source"]
+    where = f" - {source['title']} <{source['url']}>" if source else ""
+    flag = " (unconfirmed)" if parameter["unconfirmed"] else ""
+    return f"{shown} from {parameter['from']}{flag}{where}"

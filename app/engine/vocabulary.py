@@ -1,0 +1,339 @@
+"""The vocabulary of facts the questionnaire can ask, and answers checked against it.
+
+Household-level facts (where you live, family net income, ...) have an id.
+Household members come in groups: ``you`` (always one person), ``partner``
+(present when ``has_partner`` is yes) and ``children`` (a list). Each group has
+its own member facts, asked as ``group.fact`` (``children.age``). A group may
+also be a union of others (``adults`` is you and your partner) for counting and
+summing in rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from .errors import AnswerError
+from .values import Interval
+
+DONT_KNOW = "dont_know"
+UNBOUNDED = 1e12  # a money or number fact with no stated limit
+
+
+@dataclass
+class Fact:
+    id: str  # question id: "region" or "children.age"
+    name: str  # the name within its scope: "region" or "age"
+    type: str  # yesno, number, money, choice, date
+    label: str
+    section: str
+    hint: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    choices: tuple = ()  # tuple of (value, label)
+    dont_know: bool = False
+    dont_know_label: str = ""
+    group: str | None = None
+    line: int = 0
+    order: int = 0
+
+    def choice_values(self) -> tuple:
+        return tuple(value for value, _ in self.choices)
+
+    def unknown_value(self):
+        """What the engine uses for this fact when it is not known."""
+        if self.type in ("number", "money"):
+            lo = -UNBOUNDED if self.minimum is None else self.minimum
+            hi = UNBOUNDED if self.maximum is None else self.maximum
+            return Interval(lo, hi)
+        return None
+
+    def parse(self, raw):
+        """Check and convert one answer. Returns the value or raises ValueError."""
+        if self.type == "yesno":
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.lower() in ("yes", "no"):
+                return raw.lower() == "yes"
+            raise ValueError("must be yes or no")
+        if self.type in ("number", "money"):
+            if isinstance(raw, bool):
+                raise ValueError("must be a number")
+            if isinstance(raw, str):
+                try:
+                    raw = float(raw.strip())
+                except ValueError:
+                    raise ValueError("must be a number") from None
+            if not isinstance(raw, (int, float)) or math.isnan(raw) or math.isinf(raw):
+                raise ValueError("must be a number")
+            if self.integer and raw != int(raw):
+                raise ValueError("must be a whole number")
+            if self.minimum is not None and raw < self.minimum:
+                raise ValueError(f"must be at least {self.minimum:g}")
+            if self.maximum is not None and raw > self.maximum:
+                raise ValueError(f"must be at most {self.maximum:g}")
+            return int(raw) if self.integer else raw
+        if self.type == "choice":
+            if raw not in self.choice_values():
+                options = ", ".join(self.choice_values())
+                raise ValueError(f"must be one of: {options}")
+            return raw
+        if self.type == "date":
+            if not isinstance(raw, str):
+                raise ValueError("must be a date written YYYY-MM-DD")
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                raise ValueError("must be a date written YYYY-MM-DD") from None
+        raise ValueError("has a type the engine does not know")  # pragma: no cover
+
+
+@dataclass
+class Group:
+    id: str
+    kind: str  # one, optional, list, union
+    label: str = ""
+    hint: str = ""
+    section: str = ""
+    facts: dict = field(default_factory=dict)  # name -> Fact
+    present_when: str | None = None  # optional groups: a yes/no fact
+    maximum: int = 0  # list groups: the most members
+    members_of: tuple = ()  # union groups: the groups joined
+    dont_know: bool = False
+    line: int = 0
+    order: int = 0
+
+    @property
+    def size_question(self) -> str | None:
+        """The question that decides how many members the group has."""
+        if self.kind == "list":
+            return self.id
+        if self.kind == "optional":
+            return self.present_when
+        return None
+
+
+class Member:
+    """One person in a household: their facts, and which of them are unknown."""
+
+    __slots__ = ("group", "values", "unknown", "dont_know", "phantom")
+
+    def __init__(self, group: str, values: dict, unknown: frozenset, dont_know: frozenset, phantom=False):
+        self.group = group
+        self.values = values
+        self.unknown = unknown
+        self.dont_know = dont_know
+        self.phantom = phantom  # stands for a member who may or may not exist
+
+
+def _phantom(group: Group) -> Member:
+    """A stand-in for a person who may or may not be in the household: every fact unknown."""
+    values = {name: fact.unknown_value() for name, fact in group.facts.items()}
+    return Member(group.id, values, frozenset(group.facts), frozenset(), phantom=True)
+
+
+@dataclass
+class Section:
+    id: str
+    label: str
+
+
+class Vocabulary:
+    def __init__(self, facts: dict, groups: dict, sections: list):
+        self.facts = facts  # id -> Fact (household-level)
+        self.groups = groups  # id -> Group
+        self.sections = sections
+        self._phantoms = {g.id: _phantom(g) for g in groups.values() if g.kind != "union"}
+
+    def questions(self) -> list:
+        """Every question id in questionnaire order."""
+        items = []
+        for fact in self.facts.values():
+            items.append((fact.order, fact.id))
+        for group in self.groups.values():
+            if group.kind == "list":
+                items.append((group.order, group.id))
+            if group.kind != "union":
+                for fact in group.facts.values():
+                    items.append((fact.order, fact.id))
+        return [qid for _, qid in sorted(items)]
+
+    def question(self, qid: str):
+        """The Fact or Group a question id names, or None."""
+        if qid in self.facts:
+            return self.facts[qid]
+        if "." in qid:
+            gid, name = qid.split(".", 1)
+            group = self.groups.get(gid)
+            if group and group.kind != "union":
+                return group.facts.get(name)
+            return None
+        group = self.groups.get(qid)
+        return group if group and group.kind == "list" else None
+
+    def phantom(self, group_id: str) -> Member:
+        return self._phantoms[group_id]
+
+    def parse_answers(self, raw) -> Answers:
+        """Check answers given as a plain mapping; raise AnswerError listing every problem."""
+        if not isinstance(raw, dict):
+            raise AnswerError([("answers", "the answers must be a mapping of question ids to answers")])
+        problems: list[tuple[str, str]] = []
+        values: dict = {}
+        dont_know: set = set()
+        members: dict = {}
+        for key, answer in raw.items():
+            if key in self.facts:
+                fact = self.facts[key]
+                if answer == DONT_KNOW:
+                    if fact.dont_know:
+                        dont_know.add(key)
+                    else:
+                        problems.append((key, "\"I don't know\" is not an answer to this question"))
+                    continue
+                try:
+                    values[key] = fact.parse(answer)
+                except ValueError as exc:
+                    problems.append((key, str(exc)))
+            elif key in self.groups and self.groups[key].kind != "union":
+                group = self.groups[key]
+                parsed = self._parse_group(group, answer, problems)
+                if parsed == DONT_KNOW:
+                    dont_know.add(key)
+                elif parsed is not None:
+                    members[key] = parsed
+            else:
+                problems.append((str(key), "there is no such question"))
+        if problems:
+            raise AnswerError(problems)
+        return Answers(self, values, frozenset(dont_know), members)
+
+    def _parse_group(self, group: Group, answer, problems):
+        if group.kind == "list":
+            if answer == DONT_KNOW:
+                if group.dont_know:
+                    return DONT_KNOW
+                problems.append((group.id, "\"I don't know\" is not an answer to this question"))
+                return None
+            if not isinstance(answer, list):
+                problems.append((group.id, "must be a list of people"))
+                return None
+            if len(answer) > group.maximum:
+                problems.append((group.id, f"must have at most {group.maximum} people"))
+                return None
+            people = answer
+        else:
+            if not isinstance(answer, dict):
+                problems.append((group.id, "must be a mapping of questions to answers"))
+                return None
+            people = [answer]
+        result = []
+        for index, person in enumerate(people):
+            where = f"{group.id}[{index + 1}]" if group.kind == "list" else group.id
+            if not isinstance(person, dict):
+                problems.append((where, "must be a mapping of questions to answers"))
+                continue
+            person_values = {}
+            person_dont_know = set()
+            for name, value in person.items():
+                fact = group.facts.get(name)
+                if fact is None:
+                    problems.append((f"{where}.{name}", "there is no such question"))
+                    continue
+                if value == DONT_KNOW:
+                    if fact.dont_know:
+                        person_dont_know.add(name)
+                    else:
+                        problems.append((f"{where}.{name}", "\"I don't know\" is not an answer to this question"))
+                    continue
+                try:
+                    person_values[name] = fact.parse(value)
+                except ValueError as exc:
+                    problems.append((f"{where}.{name}", str(exc)))
+            result.append((person_values, frozenset(person_dont_know)))
+        return result
+
+
+class Answers:
+    """A household's answers, checked. Builds what the engine reads."""
+
+    def __init__(self, vocabulary: Vocabulary, values: dict, dont_know: frozenset, members: dict):
+        self.vocabulary = vocabulary
+        self.values = values  # household fact id -> value
+        self.dont_know = dont_know  # question ids answered "I don't know"
+        self.members = members  # group id -> [(values, dont_know)]
+        self.facts = {}
+        self.unknown = set()
+        for fid, fact in vocabulary.facts.items():
+            if fid in values:
+                self.facts[fid] = values[fid]
+            else:
+                self.facts[fid] = fact.unknown_value()
+                self.unknown.add(fid)
+        self.groups = {}  # group id -> (certain members, possible members)
+        for group in vocabulary.groups.values():
+            if group.kind != "union":
+                self.groups[group.id] = self._resolve(group)
+        for group in vocabulary.groups.values():
+            if group.kind == "union":
+                certain, possible = [], []
+                for part in group.members_of:
+                    c, p = self.groups[part]
+                    certain.extend(c)
+                    possible.extend(p)
+                self.groups[group.id] = (tuple(certain), tuple(possible))
+
+    def _member(self, group: Group, values: dict, dont_know: frozenset) -> Member:
+        full = {}
+        unknown = set()
+        for name, fact in group.facts.items():
+            if name in values:
+                full[name] = values[name]
+            else:
+                full[name] = fact.unknown_value()
+                unknown.add(name)
+        return Member(group.id, full, frozenset(unknown), dont_know)
+
+    def _resolve(self, group: Group):
+        given = self.members.get(group.id)
+        if group.kind == "one":
+            values, dont_know = given[0] if given else ({}, frozenset())
+            return (self._member(group, values, dont_know),), ()
+        if group.kind == "optional":
+            present = self.facts.get(group.present_when)
+            values, dont_know = given[0] if given else ({}, frozenset())
+            member = self._member(group, values, dont_know)
+            if present is True:
+                return (member,), ()
+            if present is False:
+                return (), ()
+            return (), (member,)
+        if given is None:  # how many is not known
+            phantom = self.vocabulary.phantom(group.id)
+            return (), (phantom,) * group.maximum
+        return tuple(self._member(group, v, d) for v, d in given), ()
+
+    def is_answered(self, qid: str) -> bool:
+        """True when the question has an answer or an "I don't know"."""
+        if qid in self.dont_know or qid in self.values:
+            return True
+        if qid in self.members:
+            return True
+        if "." in qid:
+            gid, name = qid.split(".", 1)
+            people = self.groups.get(gid, ((), ()))[0]
+            return bool(people) and all(name not in m.unknown or name in m.dont_know for m in people)
+        return False
+
+    def is_askable(self, qid: str) -> bool:
+        """True when asking the question could bring a new answer."""
+        if qid in self.dont_know:
+            return False
+        if "." in qid:
+            gid, name = qid.split(".", 1)
+            # Only people known to be in the household are asked about.
+            people = self.groups.get(gid, ((), ()))[0]
+            return any(name in m.unknown and name not in m.dont_know for m in people)
+        return not self.is_answered(qid)
