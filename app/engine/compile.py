@@ -39,7 +39,7 @@ class CompileError(Exception):
 class Env:
     """What one evaluation reads: the household's facts, the parameters in force."""
 
-    __slots__ = ("facts", "unknown", "groups", "params", "defs", "member", "touched", "date", "criteria")
+    __slots__ = ("facts", "unknown", "groups", "params", "defs", "shared", "member", "touched", "date", "criteria")
 
     def __init__(self, answers, date: dt.date):
         self.facts = answers.facts
@@ -48,6 +48,7 @@ class Env:
         self.date = date
         self.params = None
         self.defs = {}
+        self.shared = {}
         self.member = None
         self.touched = []
         self.criteria = None
@@ -180,15 +181,19 @@ def _read_param(name: str):
     return read
 
 
-def _read_definition(name: str, fn):
+def _read_definition(name: str, fn, across_programs: bool):
+    """Work a definition out once and reuse it. A shared definition that uses no
+    parameter gives the same value for every program, so it is kept for the
+    whole screening; others are kept for one program."""
     missing = object()
 
     def read(env):
-        cached = env.defs.get(name, missing)
+        cache = env.shared if across_programs else env.defs
+        cached = cache.get(name, missing)
         if cached is missing:
             start = len(env.touched)
             value = fn(env)
-            env.defs[name] = (value, env.touched[start:])
+            cache[name] = (value, env.touched[start:])
             return value
         value, touched = cached
         if touched:
@@ -240,7 +245,8 @@ def _compile_name(node: ast.Name, scope: Scope) -> Compiled:
     if name in scope.defs:
         definition = scope.defs[name]
         c = definition.compiled
-        return Compiled(_read_definition(name, c.fn), c.type, c.params, c.facts)
+        across = definition.shared and not c.params
+        return Compiled(_read_definition(name, c.fn, across), c.type, c.params, c.facts)
     if name in scope.params:
         info = scope.params[name]
         return Compiled(_read_param(name), TABLE if info.kind == "table" else NUMBER, frozenset([name]))
@@ -498,17 +504,19 @@ def _narrowing(condition, scope: Scope):
         high = V.make(max(value.lo, limit), value.hi)
         results = []
         for part in ((low, high) if at_most else (high, low)):
-            saved_defs, saved_facts = env.defs, env.facts
-            env.defs = {k: v for k, v in saved_defs.items() if k == name} if kind == "definition" else {}
+            saved_defs, saved_shared, saved_facts = env.defs, env.shared, env.facts
+            # Within a branch every definition is worked out afresh from the narrowed value.
+            env.defs, env.shared = {}, {}
             if kind == "definition":
-                env.defs[name] = (part, saved_defs[name][1])
+                touched = (saved_defs.get(name) or saved_shared.get(name))[1]
+                env.defs[name] = env.shared[name] = (part, touched)
             else:
                 env.facts = dict(saved_facts)
                 env.facts[name] = part
             try:
                 results.append((yes_fn if len(results) == 0 else no_fn)(env))
             finally:
-                env.defs, env.facts = saved_defs, saved_facts
+                env.defs, env.shared, env.facts = saved_defs, saved_shared, saved_facts
         return results[0], results[1]
     return split
 

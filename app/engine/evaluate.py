@@ -134,14 +134,23 @@ class ProgramResult:
 
     # -- the trace -----------------------------------------------------------------------
 
+    def all_outcomes(self) -> list:
+        """Every criterion's outcome, working out any that screening skipped."""
+        criteria = self.program.criteria
+        if len(self.outcomes) < len(criteria):
+            env = Env(self.answers, self.date)
+            env.params = self.program.parameter_values(self.rules_date)
+            self.outcomes = self.outcomes + [c.fn(env) for c in criteria[len(self.outcomes):]]
+        return self.outcomes
+
     def criteria_statuses(self) -> dict:
-        return {c.id: STATUS_WORDS[_status(o)] for c, o in zip(self.program.criteria, self.outcomes)}
+        return {c.id: STATUS_WORDS[_status(o)] for c, o in zip(self.program.criteria, self.all_outcomes())}
 
     def trace(self) -> list[dict]:
         """Per criterion: met / not met / unknown, the numbers used and where they come from."""
         program = self.program
         rows = []
-        for criterion, outcome in zip(program.criteria, self.outcomes):
+        for criterion, outcome in zip(program.criteria, self.all_outcomes()):
             status = _status(outcome)
             row = {
                 "id": criterion.id,
@@ -313,12 +322,16 @@ def screen_program(program, answers, env: Env, date: dt.date) -> ProgramResult:
     touched.clear()
     outcomes = []
     undecided = []
+    stop_at_no = program.eligible_fn is None  # every criterion must be met: one "no" decides
     for criterion in program.criteria:
         start = len(touched)
         outcome = criterion.fn(env)
         outcomes.append(outcome)
-        if (outcome[0] if type(outcome) is tuple else outcome) is None:
+        status = outcome[0] if type(outcome) is tuple else outcome
+        if status is None:
             undecided.extend(touched[start:])
+        elif status is False and stop_at_no:
+            break  # the other criteria are worked out only if someone reads the trace
     eligible = _eligibility(program, outcomes, env)
     amount_lo = amount_hi = None
     zero_amount = False

@@ -47,6 +47,13 @@ def result_details(result, vocabulary=None) -> str:
         lines.append(line)
         for parameter in row["parameters"]:
             lines.append(f"        {parameter['label']}: {_param(parameter)}")
+    amount = result.amount_trace()
+    if amount and result.status != "ineligible":
+        lines.append(f"  Amount: {amount['explanation'].strip()}")
+        for qid, value in amount["facts"].items():
+            lines.append(f"        {qid}: {value}")
+        for parameter in amount["parameters"]:
+            lines.append(f"        {parameter['label']}: {_param(parameter)}")
     if result.deciding:
         names = []
         for qid in result.deciding:

@@ -1,0 +1,30 @@
+"""The application factory loads the rules once and refuses to start on broken ones."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_start_page_lists_programs():
+    client = create_app({"TESTING": True}).test_client()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Canada Child Benefit" in response.data
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_refuses_to_start_on_broken_rules(tmp_path, capsys):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    program = rules_dir / "programs" / "federal" / "gst_hst_credit.yaml"
+    program.write_text(program.read_text().replace("condition: filed_taxes", "condition: filed_taxez"))
+    with pytest.raises(SystemExit):
+        create_app({"RULES_DIR": str(rules_dir)})
+    assert "rules/programs/federal/gst_hst_credit.yaml:" in capsys.readouterr().err

@@ -1,0 +1,104 @@
+"""The rules command line: `flask rules check|test|explain|schema`."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import rules
+
+ROOT = Path(__file__).resolve().parents[1]
+HOUSEHOLD = ROOT / "rules" / "examples" / "single-parent-two-children.json"
+
+
+def invoke(*args):
+    return CliRunner().invoke(rules, list(args), catch_exceptions=False)
+
+
+def test_check_passes_and_lists_stale_programs():
+    result = invoke("check", "--today", "2026-11-25")
+    assert result.exit_code == 0
+    assert "ccb: confirmed through 2026-06-30 (using 2025–26 figures)" in result.output
+    assert "marked unconfirmed" in result.output
+
+
+def test_check_lists_nothing_stale_before_the_end_of_confirmed_figures():
+    result = invoke("check", "--today", "2026-06-01")
+    assert result.exit_code == 0 and "Confirmed figures end" not in result.output
+
+
+def test_test_runs_every_example():
+    result = invoke("test")
+    assert result.exit_code == 0
+    assert " passed, 0 failed" in result.output
+
+
+def test_test_shows_expected_actual_and_trace_on_failure(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    program = rules_dir / "programs" / "federal" / "ccb.yaml"
+    program.write_text(program.read_text().replace("amount_yearly: 6142.14", "amount_yearly: 6142.15"))
+    result = invoke("test", "--rules", str(rules_dir), "--program", "ccb")
+    assert result.exit_code == 1
+    assert "FAIL rules/programs/federal/ccb.yaml:" in result.output
+    assert "amount_yearly: expected 6142.15, got 6142.14" in result.output
+    assert "[+] A child under 18 lives with you." in result.output
+
+
+def test_explain_json_has_the_promised_fields():
+    result = invoke("explain", str(HOUSEHOLD), "--format", "json")
+    assert result.exit_code == 0
+    payload = json.loads(result.output)
+    assert payload["date"] == "2025-09-01"
+    by_id = {r["id"]: r for r in payload["results"]}
+    assert by_id["ccb"]["status"] == "eligible"
+    assert by_id["ccb"]["amount_yearly"] == 2 * 7997  # two children under 6, income under the first threshold
+    assert by_id["cdb"]["status"] == "ineligible"
+    for result_ in payload["results"]:
+        assert {"id", "status", "amount_yearly", "trace", "provenance"} <= set(result_)
+
+
+def test_explain_text_with_date_override_shows_freshness():
+    result = invoke("explain", str(HOUSEHOLD), "--date", "2026-11-25")
+    assert result.exit_code == 0
+    assert "based on 2025–26 figures" in result.output
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{not json", "is not valid JSON"),
+    ("[1, 2]", "\"answers\" object"),
+    ('{"answers": {"region": "mars"}}', "answer 'region' must be one of"),
+    ('{"answers": {"shoe_size": 4}}', "answer 'shoe_size' there is no such question"),
+    ('{"answers": {}, "date": "tomorrow"}', "not written YYYY-MM-DD"),
+    ('{"answers": {}, "extra": 1}', "unknown key(s) extra"),
+])
+def test_bad_household_files_get_a_message_not_a_traceback(tmp_path, content, words):
+    path = tmp_path / "household.json"
+    path.write_text(content)
+    result = CliRunner().invoke(rules, ["explain", str(path)])
+    assert result.exit_code == 2
+    assert words in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_missing_household_file():
+    result = CliRunner().invoke(rules, ["explain", "/nonexistent/household.json"])
+    assert result.exit_code == 2 and "cannot read the file" in result.output
+
+
+def test_schema_prints_json_schemas():
+    result = invoke("schema")
+    schemas = json.loads(result.output)
+    assert set(schemas) == {"program", "questions", "definitions"}
+    assert schemas["program"]["properties"]["confirmed_through"]
+
+
+def test_the_flask_command_works_from_a_shell():
+    completed = subprocess.run([sys.executable, "-m", "flask", "rules", "check"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("OK: ")

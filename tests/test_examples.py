@@ -1,0 +1,28 @@
+"""Every program's own examples, run through the real engine."""
+
+import pytest
+
+from app.engine import load_ruleset
+from app.engine.examples import check_example
+
+RULESET = load_ruleset()
+CASES = [(p, e) for p in RULESET.programs for e in p.examples]
+
+
+@pytest.mark.parametrize("program, example", CASES, ids=[f"{p.id}: {e.name}" for p, e in CASES])
+def test_program_example(program, example):
+    outcome = check_example(program, example)
+    assert outcome.passed, outcome.mismatches
+
+
+def test_every_program_has_examples_for_each_status():
+    for program in RULESET.programs:
+        statuses = {e.expect["status"] for e in program.examples}
+        assert {"eligible", "ineligible", "maybe"} <= statuses, program.id
+
+
+def test_a_wrong_expectation_fails(monkeypatch):
+    program = RULESET.by_id["ccb"]
+    example = program.examples[0]
+    monkeypatch.setitem(example.expect, "amount_yearly", example.expect["amount_yearly"] + 1)
+    assert not check_example(program, example).passed

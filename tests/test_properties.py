@@ -1,0 +1,69 @@
+"""Properties that must hold for every household the vocabulary allows."""
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.engine import ELIGIBLE, INELIGIBLE, MAYBE, load_ruleset, plan, screen
+
+from .strategies import answers, completion
+
+RULESET = load_ruleset()
+VOCABULARY = RULESET.vocabulary
+DATES = st.sampled_from([dt.date(2024, 9, 1), dt.date(2025, 7, 1), dt.date(2026, 6, 30), dt.date(2026, 11, 25)])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(raw=answers(VOCABULARY), date=DATES)
+def test_evaluation_never_raises_and_amounts_are_never_negative(raw, date):
+    parsed = VOCABULARY.parse_answers(raw)
+    for result in screen(RULESET, parsed, date):
+        assert result.status in (ELIGIBLE, MAYBE, INELIGIBLE)
+        result.trace()  # building the explanation must not fail either
+        for amount in (result.amount_yearly, result.amount_monthly, result.amount_once):
+            assert amount is None or amount >= 0
+        if result.amount_range:
+            lo, hi = result.amount_range
+            assert 0 <= lo <= hi
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), raw=answers(VOCABULARY), date=DATES)
+def test_a_decided_result_holds_for_every_completion_of_the_unknowns(data, raw, date):
+    partial = {r.program.id: r for r in screen(RULESET, VOCABULARY.parse_answers(raw), date)}
+    for _ in range(5):
+        full = data.draw(completion(VOCABULARY, raw))
+        for result in screen(RULESET, VOCABULARY.parse_answers(full), date):
+            before = partial[result.program.id]
+            if before.status in (ELIGIBLE, INELIGIBLE):
+                assert result.status == before.status, (result.program.id, raw, full)
+            if before.amount_yearly is not None and result.amount_yearly is not None:
+                assert abs(result.amount_yearly - before.amount_yearly) < 0.01
+            if before.amount_range and result.amount_yearly is not None:
+                lo, hi = before.amount_range
+                assert lo - 0.01 <= result.amount_yearly <= hi + 0.01, (result.program.id, raw, full)
+
+
+@SETTINGS
+@given(raw=answers(VOCABULARY), date=DATES)
+def test_when_nothing_is_left_to_ask_no_result_waits_on_an_askable_question(raw, date):
+    parsed = VOCABULARY.parse_answers(raw)
+    results = screen(RULESET, parsed, date)
+    if plan(RULESET, parsed, date, results):
+        return
+    for result in results:
+        if result.status == MAYBE:
+            assert result.deciding, result.program.id
+            assert not any(parsed.is_askable(q) for q in result.deciding), (result.program.id, result.deciding)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=answers(VOCABULARY, keep_all=True), date=DATES)
+def test_a_household_that_answered_everything_gets_a_decision_everywhere(raw, date):
+    parsed = VOCABULARY.parse_answers(raw)
+    results = screen(RULESET, parsed, date)
+    assert plan(RULESET, parsed, date, results) == []
+    assert all(r.status != MAYBE for r in results)
+    assert all(r.amount_yearly is not None for r in results if r.pays_money and r.program.amount.period != "once")
