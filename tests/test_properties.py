@@ -67,3 +67,26 @@ def test_a_household_that_answered_everything_gets_a_decision_everywhere(raw, da
     assert plan(RULESET, parsed, date, results) == []
     assert all(r.status != MAYBE for r in results)
     assert all(r.amount_yearly is not None for r in results if r.pays_money and r.program.amount.period != "once")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=answers(VOCABULARY, keep_all=True), date=DATES)
+def test_the_fast_path_agrees_with_the_general_path(raw, date):
+    parsed = VOCABULARY.parse_answers(raw)
+    fast = screen(RULESET, parsed, date)
+    general = screen(RULESET, parsed, date, fast=False)
+    for a, b in zip(fast, general, strict=True):
+        assert a.status == b.status, a.program.id
+        assert a.amount_yearly == b.amount_yearly, a.program.id
+        assert a.criteria_statuses() == b.criteria_statuses(), a.program.id
+        assert [r.get("value") for r in a.trace()] == [r.get("value") for r in b.trace()]
+
+
+def test_the_fast_path_is_taken_for_a_fully_answered_household():
+    raw = {"region": "calgary", "status_in_canada": "citizen", "in_canada_18_months": True, "has_partner": False,
+           "you": {"age": 30, "dtc": False, "working_income": 1000}, "children": [{"age": 3, "dtc": False}],
+           "filed_taxes": True, "family_net_income": 20000}
+    parsed = VOCABULARY.parse_answers(raw)
+    for program in RULESET.programs:
+        assert program.exact is not None
+        assert program.question_ids.isdisjoint(parsed.unknown_questions), program.id

@@ -39,7 +39,8 @@ class CompileError(Exception):
 class Env:
     """What one evaluation reads: the household's facts, the parameters in force."""
 
-    __slots__ = ("facts", "unknown", "groups", "params", "defs", "shared", "member", "touched", "date", "criteria")
+    __slots__ = ("facts", "unknown", "groups", "params", "defs", "shared", "exact_shared", "member", "touched",
+                 "date", "criteria")
 
     def __init__(self, answers, date: dt.date):
         self.facts = answers.facts
@@ -49,6 +50,7 @@ class Env:
         self.params = None
         self.defs = {}
         self.shared = {}
+        self.exact_shared = {}
         self.member = None
         self.touched = []
         self.criteria = None
@@ -61,6 +63,7 @@ class Compiled:
     params: frozenset = frozenset()  # parameter names used, through definitions too
     facts: frozenset = frozenset()  # question ids read, through definitions too
     group: object = None  # for GROUP: the Group
+    code: str = ""  # the same expression as Python source for households with nothing unknown
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Definition:
     name: str
     compiled: Compiled
     shared: bool
+    number: int = 0  # names its function in the generated exact-path code
 
 
 class Scope:
@@ -117,13 +121,13 @@ def compile_expression(source: str, scope: Scope, want=None) -> Compiled:
 def compile_node(node, scope: Scope) -> Compiled:
     if isinstance(node, ast.Num):
         value = node.value
-        return Compiled(lambda env: value, NUMBER)
+        return Compiled(lambda env: value, NUMBER, code=repr(float(value)))
     if isinstance(node, ast.Truth):
         value = node.value
-        return Compiled(lambda env: value, BOOL)
+        return Compiled(lambda env: value, BOOL, code=repr(bool(value)))
     if isinstance(node, ast.Text):
         value = node.value
-        return Compiled(lambda env: value, TEXT)
+        return Compiled(lambda env: value, TEXT, code=repr(str(value)))
     if isinstance(node, ast.Name):
         return _compile_name(node, scope)
     if isinstance(node, ast.Unary):
@@ -233,7 +237,8 @@ def _compile_name(node: ast.Name, scope: Scope) -> Compiled:
         fact = group.facts.get(name)
         if fact is None:
             raise CompileError(f"'{gid}' has no fact '{name}'", node.position)
-        return Compiled(_read_only_member(gid, name), _fact_type(fact), facts=frozenset([fact.id]))
+        return Compiled(_read_only_member(gid, name), _fact_type(fact), facts=frozenset([fact.id]),
+                        code=f"G[{gid!r}][0][{name!r}]")
     if len(node.parts) > 2:
         raise CompileError(f"'{node.dotted}' has too many parts", node.position)
     name = node.parts[0]
@@ -241,20 +246,23 @@ def _compile_name(node: ast.Name, scope: Scope) -> Compiled:
     if member_group is not None and name in member_group.facts:
         fact = member_group.facts[name]
         ids = _member_fact_ids(vocabulary, member_group, name)
-        return Compiled(_read_member(name), _fact_type(fact), facts=ids)
+        return Compiled(_read_member(name), _fact_type(fact), facts=ids, code=f"m[{name!r}]")
     if name in scope.defs:
         definition = scope.defs[name]
         c = definition.compiled
         across = definition.shared and not c.params
-        return Compiled(_read_definition(name, c.fn, across), c.type, c.params, c.facts)
+        return Compiled(_read_definition(name, c.fn, across), c.type, c.params, c.facts,
+                        code=f"_v{definition.number}_")
     if name in scope.params:
         info = scope.params[name]
-        return Compiled(_read_param(name), TABLE if info.kind == "table" else NUMBER, frozenset([name]))
+        return Compiled(_read_param(name), TABLE if info.kind == "table" else NUMBER, frozenset([name]),
+                        code=f"P[{name!r}]")
     if name in vocabulary.facts:
         fact = vocabulary.facts[name]
-        return Compiled(_read_fact(name), _fact_type(fact), facts=frozenset([name]))
+        return Compiled(_read_fact(name), _fact_type(fact), facts=frozenset([name]), code=f"F[{name!r}]")
     if scope.criteria is not None and name in scope.criteria:
-        return Compiled(_read_criterion(scope.criteria[name]), BOOL)
+        index = scope.criteria[name]
+        return Compiled(_read_criterion(index), BOOL, code=f"K[{index}]")
     if name in vocabulary.groups:
         group = vocabulary.groups[name]
         return Compiled(None, GROUP, group=group)
@@ -272,9 +280,9 @@ def _compile_unary(node: ast.Unary, scope: Scope) -> Compiled:
     fn = operand.fn
     if node.op == "not":
         _require(operand, BOOL, "'not'")
-        return Compiled(lambda env: V.k_not(fn(env)), BOOL, **_merge(operand))
+        return Compiled(lambda env: V.k_not(fn(env)), BOOL, **_merge(operand), code=f"(not {operand.code})")
     _require(operand, NUMBER, "'-'")
-    return Compiled(lambda env: V.neg(fn(env)), NUMBER, **_merge(operand))
+    return Compiled(lambda env: V.neg(fn(env)), NUMBER, **_merge(operand), code=f"(-{operand.code})")
 
 
 def _require(c: Compiled, want, what: str) -> None:
@@ -300,7 +308,7 @@ def _compile_binary(node: ast.Binary, scope: Scope) -> Compiled:
             if b is False:
                 return False
             return True if (a is True and b is True) else None
-        return Compiled(conjunction, BOOL, **merged)
+        return Compiled(conjunction, BOOL, **merged, code=f"({left.code} and {right.code})")
     if op == "or":
         _require(left, BOOL, "'or'")
         _require(right, BOOL, "'or'")
@@ -313,21 +321,22 @@ def _compile_binary(node: ast.Binary, scope: Scope) -> Compiled:
             if b is True:
                 return True
             return False if (a is False and b is False) else None
-        return Compiled(disjunction, BOOL, **merged)
+        return Compiled(disjunction, BOOL, **merged, code=f"({left.code} or {right.code})")
     if op in ARITHMETIC:
         _require(left, NUMBER, f"'{op}'")
         _require(right, NUMBER, f"'{op}'")
         f = ARITHMETIC[op]
-        return Compiled(lambda env: f(lf(env), rf(env)), NUMBER, **merged)
+        code = f"_div({left.code}, {right.code})" if op == "/" else f"({left.code} {op} {right.code})"
+        return Compiled(lambda env: f(lf(env), rf(env)), NUMBER, **merged, code=code)
     if op in COMPARISONS:
         _require(left, NUMBER, f"'{op}'")
         _require(right, NUMBER, f"'{op}'")
         f = COMPARISONS[op]
-        return Compiled(lambda env: f(lf(env), rf(env)), BOOL, **merged)
+        return Compiled(lambda env: f(lf(env), rf(env)), BOOL, **merged, code=f"({left.code} {op} {right.code})")
     if op in ("==", "!="):
         _check_same(left, right, node)
         f = V.eq if op == "==" else V.ne
-        return Compiled(lambda env: f(lf(env), rf(env)), BOOL, **merged)
+        return Compiled(lambda env: f(lf(env), rf(env)), BOOL, **merged, code=f"({left.code} {op} {right.code})")
     raise CompileError(f"'{op}' cannot be used here")  # pragma: no cover
 
 
@@ -378,7 +387,8 @@ def _compile_in(node: ast.InSet, scope: Scope) -> Compiled:
             if match is None:
                 result = None
         return result
-    return Compiled(member_of, BOOL, **_merge(subject, *options))
+    code = f"({subject.code} in ({', '.join(o.code for o in options)},))"
+    return Compiled(member_of, BOOL, **_merge(subject, *options), code=code)
 
 
 def _compile_call(node: ast.Call, scope: Scope) -> Compiled:
@@ -406,7 +416,7 @@ def _compile_call(node: ast.Call, scope: Scope) -> Compiled:
             for g in rest:
                 result = f(result, g(env))
             return result
-        return Compiled(extreme, NUMBER, **merged)
+        return Compiled(extreme, NUMBER, **merged, code=f"{name}({', '.join(c.code for c in compiled)})")
     if name == "if":
         _arity(node, 3)
         cond, yes, no = compiled
@@ -430,7 +440,7 @@ def _compile_call(node: ast.Call, scope: Scope) -> Compiled:
             if numeric:
                 return V.hull(a, b)
             return a if a == b else None
-        return Compiled(choose, yes.type, **merged)
+        return Compiled(choose, yes.type, **merged, code=f"({yes.code} if {cond.code} else {no.code})")
     if name == "lookup":
         _arity(node, 2)
         table, key = compiled
@@ -438,7 +448,8 @@ def _compile_call(node: ast.Call, scope: Scope) -> Compiled:
             raise CompileError("the first value of 'lookup' must be a table parameter", node.position)
         _require(key, NUMBER, "the key of 'lookup'")
         tf, kf = table.fn, key.fn
-        return Compiled(lambda env: _lookup(tf(env), kf(env)), NUMBER, **merged)
+        return Compiled(lambda env: _lookup(tf(env), kf(env)), NUMBER, **merged,
+                        code=f"_lookup({table.code}, {key.code})")
     if name in ("round", "floor"):
         if name == "floor":
             _arity(node, 1)
@@ -450,9 +461,10 @@ def _compile_call(node: ast.Call, scope: Scope) -> Compiled:
             raise CompileError("the digits of 'round' must be written as a number", node.position)
         xf = compiled[0].fn
         if name == "floor":
-            return Compiled(lambda env: V.floor_(xf(env)), NUMBER, **merged)
+            return Compiled(lambda env: V.floor_(xf(env)), NUMBER, **merged, code=f"_floor({compiled[0].code})")
         digits = int(args[1].value) if len(args) == 2 else 0
-        return Compiled(lambda env: _round(xf(env), digits), NUMBER, **merged)
+        return Compiled(lambda env: _round(xf(env), digits), NUMBER, **merged,
+                        code=f"_round({compiled[0].code}, {digits})")
     if name == "years_since":
         _arity(node, 1)
         (when,) = compiled
@@ -465,7 +477,7 @@ def _compile_call(node: ast.Call, scope: Scope) -> Compiled:
             if d is None:
                 return V.Interval(0, 150)
             return _full_years(d, env.date)
-        return Compiled(years, NUMBER, **merged)
+        return Compiled(years, NUMBER, **merged, code=f"_full_years({when.code}, T)")
     raise CompileError(f"'{name}' cannot be used here", node.position)  # pragma: no cover
 
 
@@ -580,16 +592,19 @@ def _compile_aggregate(node: ast.Call, scope: Scope) -> Compiled:
         pf = pred.fn if pred else None
         merged = _merge(pred) if pred else {}
         merged["facts"] = merged.get("facts", frozenset()) | size_questions
-        return Compiled(_counter(gid, pf, tuple(size_questions)), NUMBER, **merged)
+        code = f"len(G[{gid!r}])" if pred is None else f"len([0 for m in G[{gid!r}] if {pred.code}])"
+        return Compiled(_counter(gid, pf, tuple(size_questions)), NUMBER, **merged, code=code)
     _arity(node, 2)
     inner = compile_node(args[1], inner_scope)
     merged = _merge(inner)
     merged["facts"] = merged["facts"] | size_questions
     if name == "sum":
         _require(inner, NUMBER, "the value of 'sum'")
-        return Compiled(_summer(gid, inner.fn, tuple(size_questions)), NUMBER, **merged)
+        return Compiled(_summer(gid, inner.fn, tuple(size_questions)), NUMBER, **merged,
+                        code=f"sum([{inner.code} for m in G[{gid!r}]])")
     _require(inner, BOOL, f"the condition of '{name}'")
-    return Compiled(_quantifier(gid, inner.fn, name == "any", tuple(size_questions)), BOOL, **merged)
+    return Compiled(_quantifier(gid, inner.fn, name == "any", tuple(size_questions)), BOOL, **merged,
+                    code=f"{name}({inner.code} for m in G[{gid!r}])")
 
 
 def _size_questions(vocabulary, group) -> frozenset:

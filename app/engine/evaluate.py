@@ -314,40 +314,27 @@ def _eligibility(program, outcomes, env):
     return result
 
 
-def screen_program(program, answers, env: Env, date: dt.date) -> ProgramResult:
-    rules_date = program.rules_date(date)
-    env.params = program.parameter_values(rules_date)
-    env.defs = {}
-    touched = env.touched
-    touched.clear()
-    outcomes = []
+def screen_program(program, answers, env: Env, date: dt.date, fast: bool = True, rules_date=None,
+                   params=None) -> ProgramResult:
+    if rules_date is None:
+        rules_date = program.rules_date(date)
+        params = program.parameter_values(rules_date)
     undecided = []
-    stop_at_no = program.eligible_fn is None  # every criterion must be met: one "no" decides
-    for criterion in program.criteria:
-        start = len(touched)
-        outcome = criterion.fn(env)
-        outcomes.append(outcome)
-        status = outcome[0] if type(outcome) is tuple else outcome
-        if status is None:
-            undecided.extend(touched[start:])
-        elif status is False and stop_at_no:
-            break  # the other criteria are worked out only if someone reads the trace
-    eligible = _eligibility(program, outcomes, env)
-    amount_lo = amount_hi = None
+    if fast and program.exact is not None and program.question_ids.isdisjoint(answers.unknown_questions):
+        # Nothing this program reads is unknown: plain Python, no ranges needed.
+        outcomes, eligible, value = program.exact(answers.facts, answers.member_values, params, env.exact_shared,
+                                                  date)
+        amount_lo = amount_hi = value
+    else:
+        outcomes, eligible, amount_lo, amount_hi = _screen_general(program, env, params, undecided)
     zero_amount = False
-    if program.amount is not None and eligible is not False:
-        start = len(touched)
-        value = program.amount.fn(env)
-        if type(value) is Interval:
-            amount_lo, amount_hi = max(value.lo, 0.0), max(value.hi, 0.0)
-        else:
-            amount_lo = amount_hi = max(value, 0.0)
-        if amount_hi <= 0:
-            zero_amount = True
-            eligible = False
-        elif amount_lo != amount_hi:
-            undecided.extend(touched[start:])
-            if eligible is True and amount_lo <= 0:
+    if amount_lo is not None:
+        amount_lo, amount_hi = max(amount_lo, 0.0), max(amount_hi, 0.0)
+        if eligible is not False:
+            if amount_hi <= 0:
+                zero_amount = True
+                eligible = False
+            elif eligible is True and amount_lo <= 0:
                 eligible = None
     if eligible is True:
         status = ELIGIBLE
@@ -360,8 +347,40 @@ def screen_program(program, answers, env: Env, date: dt.date) -> ProgramResult:
                          deciding)
 
 
-def screen(ruleset, answers, date: dt.date | None = None) -> list[ProgramResult]:
-    """Results for every program in effect on the date (default: today)."""
+def _screen_general(program, env: Env, params: dict, undecided: list):
+    """Three-valued evaluation with ranges; notes the questions that could decide it."""
+    env.params = params
+    env.defs = {}
+    touched = env.touched
+    touched.clear()
+    outcomes = []
+    stop_at_no = program.eligible_fn is None  # every criterion must be met: one "no" decides
+    for criterion in program.criteria:
+        start = len(touched)
+        outcome = criterion.fn(env)
+        outcomes.append(outcome)
+        status = outcome[0] if type(outcome) is tuple else outcome
+        if status is None:
+            undecided.extend(touched[start:])
+        elif status is False and stop_at_no:
+            break  # the other criteria are worked out only if someone reads the trace
+    eligible = _eligibility(program, outcomes, env)
+    if program.amount is None or eligible is False:
+        return outcomes, eligible, None, None
+    start = len(touched)
+    value = program.amount.fn(env)
+    if type(value) is Interval:
+        if value.lo != value.hi and max(value.hi, 0.0) > 0:
+            undecided.extend(touched[start:])
+        return outcomes, eligible, value.lo, value.hi
+    return outcomes, eligible, value, value
+
+
+def screen(ruleset, answers, date: dt.date | None = None, fast: bool = True) -> list[ProgramResult]:
+    """Results for every program in effect on the date (default: today).
+
+    ``fast=False`` uses the general three-valued path everywhere (for tests)."""
     date = date or dt.date.today()
     env = Env(answers, date)
-    return [screen_program(p, answers, env, date) for p in ruleset.programs if p.in_effect(date)]
+    return [screen_program(p, answers, env, date, fast, rules_date, params)
+            for p, rules_date, params in ruleset.on(date)]

@@ -10,8 +10,11 @@ Layout of a rules folder::
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from pathlib import Path
 
+from . import exact
 from . import expr as ast
 from .compile import (
     BOOL,
@@ -29,9 +32,10 @@ from .expr import ExprSyntaxError
 from .model import Amount, Criterion, Example, Parameter, Program, Source, ValueEntry
 from .schema import schema_errors
 from .vocabulary import Fact, Group, Section, Vocabulary
-from .yamlsource import LineDict, load_yaml_file
+from .yamlsource import LineDict, LineList, load_yaml_file
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+_definition_numbers = itertools.count(1)
 
 
 class Problems:
@@ -41,6 +45,7 @@ class Problems:
         self.file = file
         self.program = program
         self.errors: list[RuleError] = []
+        self.failed_expressions: list[str] = []  # a parameter named in one is not "never used"
 
     def add(self, line: int, message: str) -> None:
         self.errors.append(RuleError(self.file, line, message, self.program))
@@ -104,9 +109,12 @@ def load_vocabulary(path: Path, base: Path) -> tuple[Vocabulary | None, list[Rul
         if group.kind == "optional":
             target = facts.get(group.present_when)
             if target is None or target.type != "yesno":
-                problems.add(group.line, f"group '{group.id}' needs 'present_when' naming a yes/no question")
+                problems.add(group.present_when_line or group.line,
+                             f"group '{group.id}' needs 'present_when' naming a yes/no question")
         if group.kind == "union":
             parts = [groups.get(p) for p in group.members_of]
+            if not parts:
+                continue  # already reported: a union needs 'of'
             if any(p is None or p.kind == "union" for p in parts):
                 problems.add(group.line, f"group '{group.id}' joins groups that do not exist")
                 continue
@@ -135,7 +143,8 @@ def _fact(item, qid, name, group_id, line, order, problems, section_ids) -> Fact
         problems.add(line, f"question '{qid}' has 'min' above 'max'")
     section = item.get("section", "")
     if section and section not in section_ids:
-        problems.add(line, f"question '{qid}' names a section '{section}' that is not listed in 'sections'")
+        problems.add(item.line_of("section"),
+                     f"question '{qid}' names a section '{section}' that is not listed in 'sections'")
     return Fact(
         id=qid, name=name, type=ftype, label=item["label"], section=section, hint=item.get("hint", ""),
         minimum=item.get("min"), maximum=item.get("max"), integer=item.get("integer", False),
@@ -150,6 +159,7 @@ def _group(item, line, order, problems, section_ids) -> Group:
         id=item["id"], kind=kind, label=item.get("label", ""), hint=item.get("hint", ""),
         section=item.get("section", ""), present_when=item.get("present_when"), maximum=item.get("max", 0),
         members_of=tuple(item.get("of", ())), dont_know=item.get("dont_know", False), line=line, order=order,
+        present_when_line=item.line_of("present_when") if "present_when" in item else 0,
     )
     if kind == "list" and (not group.maximum or not group.label):
         problems.add(line, f"group '{group.id}' is a list: it needs 'max' and a 'label' asking how many")
@@ -249,14 +259,18 @@ def _compile(text, scope: Scope, problems: Problems, line: int, what: str, want=
         problems.add(line, f"cannot read {what} '{text}': {error.message} (at character {error.position + 1})")
     except CompileError as error:
         problems.add(line, f"in {what} '{text}': {error.message}")
+    problems.failed_expressions.append(str(text))
     return None
 
 
-def _definitions(document, scope: Scope, problems: Problems, shared: bool) -> None:
+def _definitions(document, scope: Scope, problems: Problems, shared: bool, sources: dict) -> None:
     items = document.get("definitions", [])
     for index, item in enumerate(items):
         line = items.line_of(index)
         name = item["id"]
+        if "source" in item and item["source"] not in sources:
+            problems.add(item.line_of("source"), f"the definition '{name}' cites a source '{item['source']}' "
+                         "that is not listed under 'sources'")
         if name in scope.defs or name in scope.params or name in scope.vocabulary.facts \
                 or name in scope.vocabulary.groups:
             problems.add(line, f"the definition '{name}' uses a name that is already taken")
@@ -267,7 +281,7 @@ def _definitions(document, scope: Scope, problems: Problems, shared: bool) -> No
             if compiled.type not in (NUMBER, BOOL):
                 problems.add(line, f"the definition '{name}' must give a number or a yes/no value")
                 continue
-            scope.defs[name] = Definition(name, compiled, shared)
+            scope.defs[name] = Definition(name, compiled, shared, next(_definition_numbers))
 
 
 class Shared:
@@ -296,7 +310,7 @@ def load_shared(path: Path, base: Path, vocabulary: Vocabulary) -> tuple[Shared,
     parameters = _parameters(document, problems, sources, name)
     scope = Scope(vocabulary, {n: ParamInfo(n, "table" if p.is_table else "number") for n, p in parameters.items()},
                   {})
-    _definitions(document, scope, problems, shared=True)
+    _definitions(document, scope, problems, shared=True, sources=sources)
     return Shared(parameters, scope.defs, sources), problems.errors
 
 
@@ -309,6 +323,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     try:
         document = load_yaml_file(path, name)
     except RuleError as error:
+        error.program = path.stem  # the file name stands in for the id we could not read
         return None, [error]
     if not isinstance(document, LineDict):
         return None, [RuleError(name, getattr(document, "line", 1), "a program file must be a mapping of keys")]
@@ -331,7 +346,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         if pname in vocabulary.facts or pname in vocabulary.groups:
             problems.add(parameters[pname].line, f"parameter '{pname}' has the same name as a question")
     scope = Scope(vocabulary, param_infos, dict(shared.definitions))
-    _definitions(document, scope, problems, shared=False)
+    _definitions(document, scope, problems, shared=False, sources=sources)
 
     effective = document["effective"]
     effective_from = _date(effective["from"], problems, effective.line_of("from"), "the start date")
@@ -342,6 +357,8 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     confirmed = _date(document["confirmed_through"], problems, document.line_of("confirmed_through"),
                       "the confirmed-through date")
     last_checked = _date(document["last_checked"], problems, document.line_of("last_checked"), "the date checked")
+    for change in document["changes"]:
+        _date(change["date"], problems, change.line_of("date"), "the change date")
     month, day = (int(x) for x in document["benefit_year_starts"].split("-"))
     try:
         dt.date(2024, month, day)
@@ -350,12 +367,18 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
 
     criteria = _criteria(document, scope, problems, sources, parameters)
     eligible_fn = None
+    eligible_code = ""
+    question_ids = set()
+    for criterion in criteria:
+        question_ids.update(criterion.facts)
     eligible_when = document.get("eligible_when", "all")
     if eligible_when != "all":
         criteria_scope = Scope(vocabulary, param_infos, scope.defs, {c.id: i for i, c in enumerate(criteria)})
         compiled = _compile(eligible_when, criteria_scope, problems, document.line_of("eligible_when"),
                             "'eligible_when'", BOOL)
-        eligible_fn = compiled.fn if compiled else None
+        if compiled:
+            eligible_fn, eligible_code = compiled.fn, compiled.code
+            question_ids.update(compiled.facts)
 
     amount = None
     if "amount" in document:
@@ -363,15 +386,17 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         compiled = _compile(spec["formula"], scope, problems, spec.line_of("formula"), "the amount formula", NUMBER)
         if compiled is not None:
             amount = Amount(spec["period"], compiled.fn, spec["explain"], tuple(sorted(compiled.params)),
-                            tuple(sorted(compiled.facts)), spec.line)
+                            tuple(sorted(compiled.facts)), spec.line, compiled.code)
+            question_ids.update(compiled.facts)
 
+    failed_words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(problems.failed_expressions)))
     used = set()
     for criterion in criteria:
         used.update(criterion.params)
     if amount:
         used.update(amount.params)
     for pname, parameter in own_parameters.items():
-        if pname not in used and pname not in _params_in_definitions(scope):
+        if pname not in used and pname not in failed_words and pname not in _params_in_definitions(scope):
             problems.add(parameter.line, f"parameter '{pname}' is never used")
     # Only parameters a program uses are resolved when it is screened.
     parameters = {n: p for n, p in parameters.items() if n in used or n in _params_in_definitions(scope)}
@@ -382,6 +407,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         for parameter in parameters.values():
             _check_coverage(parameter, effective_from, confirmed, problems)
 
+    examples = _examples(document, vocabulary, problems)
     if problems.errors:
         return None, problems.errors
     program = Program(
@@ -393,10 +419,12 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         paid_through_tax_return=document.get("paid_through_tax_return", False), sources=sources,
         parameters=parameters, criteria=criteria, eligible_fn=eligible_fn, eligible_when=eligible_when,
         amount=amount, how_to_apply=document["how_to_apply"], documents=list(document["documents"]),
-        contact=dict(document["contact"]),
+        contact=dict(document["contact"]), eligible_code=eligible_code, question_ids=frozenset(question_ids),
     )
-    program.examples = _examples(document, vocabulary, problems)
-    return (program if not problems.errors else None), problems.errors
+    program.exact = exact.build(program, list(scope.defs.values()))
+    program.examples = examples
+    program.id_line = document.line_of("id")
+    return program, problems.errors
 
 
 def _params_in_definitions(scope: Scope) -> set:
@@ -446,7 +474,7 @@ def _criteria(document, scope: Scope, problems: Problems, sources: dict, paramet
         compiled = _compile(text, scope, problems, cline, f"the condition of '{cid}'", BOOL)
         if compiled is None:
             continue
-        fn, compared, unit = compiled.fn, None, ""
+        fn, compared, unit, code = compiled.fn, None, "", ("test", compiled.code)
         tree = ast.parse(text)
         if isinstance(tree, ast.Binary) and tree.op in ("<", "<=", ">", ">="):
             left = compile_node(tree.left, scope)
@@ -454,8 +482,9 @@ def _criteria(document, scope: Scope, problems: Problems, sources: dict, paramet
             fn = _comparison(tree.op, left.fn, right.fn)
             compared = tree.op
             unit = _unit_of(tree, scope, parameters)
+            code = ("compare", tree.op, left.code, right.code)
         result.append(Criterion(cid, source, item["met"], item["not_met"], item["unknown"], fn, compared,
-                                tuple(sorted(compiled.params)), tuple(sorted(compiled.facts)), unit, line))
+                                tuple(sorted(compiled.params)), tuple(sorted(compiled.facts)), unit, line, code))
     return result
 
 
@@ -514,7 +543,8 @@ def _examples(document, vocabulary: Vocabulary, problems: Problems) -> list:
             answers = vocabulary.parse_answers(item["answers"])
         except AnswerError as error:
             for question, message in error.problems:
-                problems.add(item.line_of("answers"), f"example '{item['name']}': answer '{question}' {message}")
+                problems.add(_answer_line(item["answers"], question, item.line_of("answers")),
+                             f"example '{item['name']}': answer '{question}' {message}")
             continue
         expect = dict(item["expect"])
         for cid in expect.get("criteria", {}):
@@ -524,6 +554,19 @@ def _examples(document, vocabulary: Vocabulary, problems: Problems) -> list:
         if day is not None:
             result.append(Example(item["name"], day, answers, expect, line))
     return result
+
+
+def _answer_line(answers, question: str, fallback: int) -> int:
+    """The line of one answer in an example, from a path like 'children[2].age'."""
+    node, line = answers, fallback
+    for part in question.replace("]", "").replace("[", ".").split("."):
+        if isinstance(node, LineDict) and part in node:
+            line, node = node.line_of(part), node[part]
+        elif isinstance(node, LineList) and part.isdigit() and 0 < int(part) <= len(node):
+            line, node = node.line_of(int(part) - 1), node[int(part) - 1]
+        else:
+            break
+    return line
 
 
 # ----------------------------------------------------------------------------
@@ -537,6 +580,18 @@ class Ruleset:
         self.programs = programs
         self.base = base
         self.by_id = {p.id: p for p in programs}
+        self._on_date: dict = {}
+
+    def on(self, date: dt.date) -> list:
+        """(program, rules date, parameter values) for each program in effect on a date."""
+        plan = self._on_date.get(date)
+        if plan is None:
+            plan = [(p, p.rules_date(date), p.parameter_values(p.rules_date(date)))
+                    for p in self.programs if p.in_effect(date)]
+            if len(self._on_date) > 64:
+                self._on_date.clear()
+            self._on_date[date] = plan
+        return plan
 
 
 def load_ruleset(base: Path | str = RULES_DIR) -> Ruleset:
@@ -557,7 +612,7 @@ def load_ruleset(base: Path | str = RULES_DIR) -> Ruleset:
         if program is None:
             continue
         if program.id in seen:
-            errors.append(RuleError(program.file, 1, f"the program id '{program.id}' is already used by "
+            errors.append(RuleError(program.file, program.id_line, f"the program id '{program.id}' is already used by "
                                     f"{seen[program.id]}", program.id))
             continue
         seen[program.id] = program.file

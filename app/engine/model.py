@@ -68,6 +68,7 @@ class Criterion:
     facts: tuple  # question ids read
     unit: str  # "money", "number", "rate" or "" for what is compared
     line: int
+    code: tuple = ()  # exact-path source: ("test", expr) or ("compare", op, left, right)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Amount:
     params: tuple
     facts: tuple
     line: int
+    code: str = ""  # exact-path source
 
 
 @dataclass
@@ -116,6 +118,10 @@ class Program:
     documents: list
     contact: dict
     examples: list = field(default_factory=list)
+    eligible_code: str = ""  # exact-path source of eligible_when
+    question_ids: frozenset = frozenset()  # every question this program reads
+    exact: object = None  # the fast function for households with nothing unknown that it reads
+    id_line: int = 1
     _params_cache: dict = field(default_factory=dict, repr=False)
 
     def in_effect(self, day: dt.date) -> bool:

@@ -42,8 +42,15 @@ class Fact:
     def choice_values(self) -> tuple:
         return tuple(value for value, _ in self.choices)
 
+    def __post_init__(self):
+        self._choice_set = frozenset(self.choice_values())
+        self._unknown = self._make_unknown()
+
     def unknown_value(self):
         """What the engine uses for this fact when it is not known."""
+        return self._unknown
+
+    def _make_unknown(self):
         if self.type in ("number", "money"):
             lo = -UNBOUNDED if self.minimum is None else self.minimum
             hi = UNBOUNDED if self.maximum is None else self.maximum
@@ -76,7 +83,7 @@ class Fact:
                 raise ValueError(f"must be at most {self.maximum:g}")
             return int(raw) if self.integer else raw
         if self.type == "choice":
-            if raw not in self.choice_values():
+            if not isinstance(raw, str) or raw not in self._choice_set:
                 options = ", ".join(self.choice_values())
                 raise ValueError(f"must be one of: {options}")
             return raw
@@ -104,6 +111,9 @@ class Group:
     dont_know: bool = False
     line: int = 0
     order: int = 0
+    present_when_line: int = 0
+    unknown_values: dict = field(default_factory=dict)  # each fact's value when not known
+    fact_names: frozenset = frozenset()
 
     @property
     def size_question(self) -> str | None:
@@ -146,6 +156,14 @@ class Vocabulary:
         self.groups = groups  # id -> Group
         self.sections = sections
         self._phantoms = {g.id: _phantom(g) for g in groups.values() if g.kind != "union"}
+        # Kept ready so that checking each household's answers is quick.
+        self.unknown_facts = {fid: f.unknown_value() for fid, f in facts.items()}
+        self.fact_ids = frozenset(facts)
+        self.person_groups = [g for g in groups.values() if g.kind != "union"]
+        self.union_groups = [g for g in groups.values() if g.kind == "union"]
+        for group in self.person_groups:
+            group.unknown_values = {name: f.unknown_value() for name, f in group.facts.items()}
+            group.fact_names = frozenset(group.facts)
 
     def questions(self) -> list:
         """Every question id in questionnaire order."""
@@ -264,37 +282,34 @@ class Answers:
         self.values = values  # household fact id -> value
         self.dont_know = dont_know  # question ids answered "I don't know"
         self.members = members  # group id -> [(values, dont_know)]
-        self.facts = {}
-        self.unknown = set()
-        for fid, fact in vocabulary.facts.items():
-            if fid in values:
-                self.facts[fid] = values[fid]
-            else:
-                self.facts[fid] = fact.unknown_value()
-                self.unknown.add(fid)
-        self.groups = {}  # group id -> (certain members, possible members)
-        for group in vocabulary.groups.values():
-            if group.kind != "union":
-                self.groups[group.id] = self._resolve(group)
-        for group in vocabulary.groups.values():
-            if group.kind == "union":
-                certain, possible = [], []
-                for part in group.members_of:
-                    c, p = self.groups[part]
-                    certain.extend(c)
-                    possible.extend(p)
-                self.groups[group.id] = (tuple(certain), tuple(possible))
+        self.facts = dict(vocabulary.unknown_facts)
+        self.facts.update(values)
+        self.unknown = vocabulary.fact_ids.difference(values)
+        groups = {}  # group id -> (certain members, possible members)
+        unknown_questions = set(self.unknown)
+        for group in vocabulary.person_groups:
+            certain, possible = groups[group.id] = self._resolve(group)
+            if possible:
+                unknown_questions.add(group.size_question)
+            for member in certain:
+                for name in member.unknown:
+                    unknown_questions.add(f"{group.id}.{name}")
+        for group in vocabulary.union_groups:
+            certain, possible = (), ()
+            for part in group.members_of:
+                c, p = groups[part]
+                certain += c
+                possible += p
+            groups[group.id] = (certain, possible)
+        self.groups = groups
+        # What the fast path needs: which questions are still open, and plain member values.
+        self.unknown_questions = unknown_questions
+        self.member_values = {gid: tuple([m.values for m in certain]) for gid, (certain, _) in groups.items()}
 
     def _member(self, group: Group, values: dict, dont_know: frozenset) -> Member:
-        full = {}
-        unknown = set()
-        for name, fact in group.facts.items():
-            if name in values:
-                full[name] = values[name]
-            else:
-                full[name] = fact.unknown_value()
-                unknown.add(name)
-        return Member(group.id, full, frozenset(unknown), dont_know)
+        full = dict(group.unknown_values)
+        full.update(values)
+        return Member(group.id, full, group.fact_names.difference(values), dont_know)
 
     def _resolve(self, group: Group):
         given = self.members.get(group.id)

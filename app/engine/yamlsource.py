@@ -112,6 +112,9 @@ def load_yaml_text(text: str, name: str):
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket is clearer at the line where it opens.
+        if exc.context and exc.context.startswith("while parsing a flow") and exc.context_mark:
+            mark = exc.context_mark
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "the YAML cannot be read"
         raise RuleError(name, line, f"this is not valid YAML: {problem}") from None
