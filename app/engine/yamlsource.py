@@ -40,7 +40,7 @@ class LineList(list):
         return self.line
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loader: no arbitrary objects, duplicate keys rejected, lines kept."""
 
 
