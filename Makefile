@@ -6,21 +6,35 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint rules bench clean
+MO := translations/en/LC_MESSAGES/messages.mo translations/fr/LC_MESSAGES/messages.mo
+
+.PHONY: run serve test lint bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --editable '.[dev,prod]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Compiled catalogues are built, not committed.
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
+
+run: $(STAMP) $(MO)
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# Production-like: gunicorn with the shipped configuration.
+serve: $(STAMP) $(MO)
+	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/flask rules check
 	$(BIN)/flask rules test
 	$(BIN)/pytest
+
+# After changing any English text: refresh the catalogues, then translate what is new in fr.
+translations: $(STAMP)
+	$(BIN)/python -m app.catalogs update
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -130,36 +130,97 @@ OURS: dict = {}
 def compare_with_policyengine(households) -> None:
     ours_us = OURS["Fully answered"]
     try:
-        from policyengine_canada import Simulation  # noqa: F401
+        from policyengine_canada import Simulation
     except ImportError:
         print("policyengine-canada is not installed (pip install '.[bench]'): comparison skipped.")
         return
-    times = []
+    from importlib.metadata import version
+
+    # The four programs both engines model, by their policyengine-canada names (household, YEAR period):
+    # Canada Child Benefit, Child Disability Benefit, GST/HST credit, Alberta Child and Family Benefit.
+    pe_variables = ("child_benefit", "child_disability_benefit", "gst_credit", "alberta_child_and_family_benefit")
+
+    ruleset = load_ruleset()
+    ours_ccb, pe_years = [], set()
     for raw in households:
-        situation = _pe_situation(raw)
+        (ccb,) = [r for r in screen(ruleset, ruleset.vocabulary.parse_answers(raw), DATE) if r.program.id == "ccb"]
+        ours_ccb.append(ccb)
+        # A policyengine-canada YEAR takes its parameters on 1 January, so the benefit year
+        # July Y to June Y+1 (whose figures we used) is its year Y+1.
+        rules_date = ccb.rules_date
+        pe_years.add(rules_date.year + 1 if rules_date.month >= 7 else rules_date.year)
+    (year,) = pe_years
+
+    times, pe_ccb = [], []
+    for raw in households:
+        situation = _pe_situation(raw, year)
         t = time.perf_counter()
         simulation = Simulation(situation=situation)
-        for variable in ("child_benefit", "child_disability_benefit", "gst_credit", "ab_acfb"):
-            try:
-                simulation.calculate(variable, 2025)
-            except Exception:  # a variable may be missing in some versions
-                pass
+        values = {variable: simulation.calculate(variable, year) for variable in pe_variables}
         times.append(time.perf_counter() - t)
+        pe_ccb.append(float(values["child_benefit"][0]))
     theirs = statistics.median(times) * 1e6
-    print(f"policyengine-canada Simulation, same programs: median {theirs:,.0f} µs per household "
-          f"({theirs / ours_us:,.0f} times ours)")
+    print(f"\npolicyengine-canada {version('policyengine-canada')}, {len(households)} fully answered households, "
+          f"Simulation + {', '.join(pe_variables)} for {year}:")
+    print(f"  median {theirs:,.0f} µs per household; ours {ours_us:,.1f} µs; {theirs / ours_us:,.0f} times ours")
+
+    # Why they differ, first reason that applies: criteria policyengine-canada does not model; an adult
+    # under 18, whom policyengine-canada counts as a child for the CCB; anything else.
+    reasons = {"status in Canada or unfiled taxes": 0, "an adult under 18": 0, "other": 0}
+    for raw, ours, pe in zip(households, ours_ccb, pe_ccb):
+        if abs(ours.amount_yearly - pe) <= 1:
+            continue
+        statuses = ours.criteria_statuses()
+        adults = [raw["you"]] + ([raw["partner"]] if raw.get("has_partner") is True else [])
+        if "not_met" in (statuses["status"], statuses["filed_taxes"]):
+            reasons["status in Canada or unfiled taxes"] += 1
+        elif any(isinstance(a.get("age"), int) and a["age"] < 18 for a in adults):
+            reasons["an adult under 18"] += 1
+        else:
+            reasons["other"] += 1
+    print(f"  Canada Child Benefit, ours on {DATE} (figures {ours_ccb[0].figures_from}) against theirs for {year}: "
+          f"yearly amounts differ by more than $1 on {sum(reasons.values())} of {len(households)} households "
+          f"({'; '.join(f'{why}: {n}' for why, n in reasons.items())})")
 
 
-def _pe_situation(raw) -> dict:
-    people = {"you": {"age": {2025: raw.get("you", {}).get("age", 40)}}}
-    members = ["you"]
-    for i, child in enumerate(raw.get("children", []) if isinstance(raw.get("children"), list) else []):
-        name = f"child{i}"
-        people[name] = {"age": {2025: child.get("age", 5)}}
-        members.append(name)
-    income = raw.get("family_net_income")
-    people["you"]["employment_income"] = {2025: income if isinstance(income, (int, float)) else 30_000}
-    return {"people": people, "households": {"household": {"members": members, "province_code": {2025: "AB"}}}}
+def _pe_situation(raw, year: int) -> dict:
+    """One of our households as a policyengine-canada situation for one year.
+
+    Employment income is each adult's work income; the gap to the family net income
+    (line 23600) is other income (investment income) when net income is higher, or
+    deductions from total to net income, split by earnings, when it is lower, so that
+    policyengine-canada's adjusted family net income equals ours."""
+    def number(value) -> float:  # unanswered and "I don't know" count as 0
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+    def adult(answers: dict, role: str) -> dict:
+        return {"age": {year: answers.get("age", 40)}, role: {year: True},
+                "dtc_eligible": {year: answers.get("dtc") is True},
+                "employment_income": {year: number(answers.get("working_income"))}}
+
+    people = {"you": adult(raw.get("you", {}), "is_head")}
+    if raw.get("has_partner") is True:
+        people["partner"] = adult(raw.get("partner", {}), "is_spouse")
+    adults = list(people)
+    earnings = {name: people[name]["employment_income"][year] for name in adults}
+    total_earnings = sum(earnings.values())
+    net_income = raw.get("family_net_income")
+    gap = net_income - total_earnings if isinstance(net_income, (int, float)) else 0.0  # unknown: work income only
+    if gap > 0:
+        people["you"]["investment_income"] = {year: gap}
+    elif gap < 0:
+        for name in adults:
+            share = earnings[name] / total_earnings if total_earnings else (1.0 if name == "you" else 0.0)
+            people[name]["deductions_from_total_to_net_income"] = {year: -gap * share}
+    children = raw.get("children") if isinstance(raw.get("children"), list) else []
+    for i, child in enumerate(children):
+        # Children counted are those "you care for most of the time": full custody, not shared.
+        people[f"child{i}"] = {"age": {year: child.get("age", 5)}, "full_custody": {year: True},
+                               "dtc_eligible": {year: child.get("dtc") is True}}
+    # Which other province is not asked; Ontario is policyengine-canada's default.
+    province = "ONT" if raw.get("region") == "outside_alberta" else "AB"
+    return {"people": people,
+            "households": {"household": {"members": list(people), "province_name": {year: province}}}}
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_start_page_lists_programs():
     client = create_app({"TESTING": True}).test_client()
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assert b"Canada Child Benefit" in response.data
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]

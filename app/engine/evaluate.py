@@ -23,6 +23,14 @@ INELIGIBLE = "ineligible"
 STATUS_WORDS = {True: "met", False: "not_met", None: "unknown"}
 
 
+def N_(text: str) -> str:
+    """Marks English text for the translation catalogue; the web layer translates it."""
+    return text
+
+
+ZERO_AMOUNT = N_("With the income you gave, the amount works out to $0.")
+
+
 def round_cents(x: float) -> float:
     """Half-up rounding to the cent, steady against binary fractions."""
     if x in (math.inf, -math.inf):
@@ -174,8 +182,8 @@ class ProgramResult:
             rows.append({
                 "id": "amount",
                 "status": "not_met",
-                "template": "With the income you gave, the amount works out to $0.",
-                "explanation": "With the income you gave, the amount works out to $0.",
+                "template": ZERO_AMOUNT,
+                "explanation": ZERO_AMOUNT,
                 "unit": "money",
                 "source": None,
                 "parameters": [self._parameter(n) for n in program.amount.params],

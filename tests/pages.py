@@ -1,0 +1,115 @@
+"""Helpers to read our pages and walk the questionnaire like a person would (no JavaScript)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class Page(HTMLParser):
+    """The forms, headings, ids and title of one HTML page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self.h1: list[str] = []
+        self.ids: list[str] = []
+        self.title = ""
+        self.html_attrs: dict = {}
+        self._in = None
+        self._form = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "html":
+            self.html_attrs = attrs
+        elif tag == "form":
+            self._form = {"action": attrs.get("action", ""), "method": attrs.get("method", "get"), "fields": {}}
+            self.forms.append(self._form)
+        elif tag == "input" and self._form is not None:
+            self._form["fields"].setdefault(attrs.get("name"), []).append(attrs)
+        elif tag in ("h1", "title"):
+            self._in = tag
+            if tag == "h1":
+                self.h1.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "h1":
+            self.h1[-1] += data
+        elif self._in == "title":
+            self.title += data
+
+    def form(self, action_end: str) -> dict:
+        for form in self.forms:
+            if form["action"].endswith(action_end):
+                return form
+        raise AssertionError(f"no form posting to {action_end}")
+
+    @staticmethod
+    def hidden(form: dict) -> dict:
+        return {name: inputs[0].get("value", "") for name, inputs in form["fields"].items()
+                if name and inputs[0].get("type") == "hidden"}
+
+
+def fields_for(qid: str, household: dict, vocabulary) -> dict:
+    """Form fields that answer one question page the way `household` says."""
+    question = vocabulary.question(qid)
+    if "." in qid:
+        gid, name = qid.split(".", 1)
+        given = household.get(gid)
+        values = [p.get(name, "dont_know") for p in given] if isinstance(given, list) else \
+            [(given or {}).get(name, "dont_know")]
+    elif getattr(question, "kind", None) == "list":
+        given = household.get(qid)
+        values = [len(given) if isinstance(given, list) else "dont_know"]
+        question = None
+    else:
+        values = [household.get(qid, "dont_know")]
+    data = {}
+    for index, value in enumerate(values):
+        kind = question.type if question is not None else "count"
+        if value == "dont_know":
+            if kind in ("yesno", "choice"):
+                data[f"value-{index}"] = "dont_know"
+            else:
+                data[f"dont_know-{index}"] = "y"
+        elif kind == "yesno":
+            data[f"value-{index}"] = "yes" if value else "no"
+        else:
+            data[f"value-{index}"] = str(value)
+    return data
+
+
+def walk(client, lang: str, household: dict, vocabulary, limit: int = 60):
+    """Answer every question the app asks, from the start page to the results.
+
+    Returns (questions asked in order, every response, the results response)."""
+    responses = []
+    response = client.get(f"/{lang}/")
+    responses.append(response)
+    response = client.post(f"/{lang}/question", data={"start": "1"})
+    asked = []
+    for _ in range(limit):
+        responses.append(response)
+        assert response.status_code == 200, response.status_code
+        page = Page(response.get_data(as_text=True))
+        try:
+            form = page.form("/answer")
+        except AssertionError:
+            break
+        hidden = page.hidden(form)
+        asked.append(hidden["q"])
+        response = client.post(f"/{lang}/answer", data={**hidden, **fields_for(hidden["q"], household, vocabulary)})
+    page = Page(response.get_data(as_text=True))
+    form = page.form("/results")
+    results = client.post(f"/{lang}/results", data=page.hidden(form))
+    responses.append(results)
+    return asked, responses, results
