@@ -24,7 +24,8 @@ HOUSEHOLDS = {
         "family_net_income": 22000},
     "Senior couple on a pension (Edmonton)": {
         "region": "edmonton", "status_in_canada": "citizen", "has_partner": True,
-        "you": {"age": 71, "dtc": False, "working_income": 0}, "partner": {"age": 68, "dtc": False, "working_income": 0},
+        "you": {"age": 71, "dtc": False, "working_income": 0},
+        "partner": {"age": 68, "dtc": False, "working_income": 0},
         "children": [], "filed_taxes": True, "family_net_income": 38000},
     "Single adult with a disability (Red Deer)": {
         "region": "alberta_other", "status_in_canada": "permanent_resident", "has_partner": False,

@@ -160,7 +160,8 @@ def test_money_in_french_with_a_decimal_comma(client, vocabulary):
     assert json.loads(Page.hidden(page.forms[-1])["answers"])["family_net_income"] == 22000.5
 
 
-@pytest.mark.parametrize("typed, words", [("lots", "Enter an amount in dollars"), ("1.2.3", "Enter an amount in dollars"),
+@pytest.mark.parametrize("typed, words", [("lots", "Enter an amount in dollars"),
+                                          ("1.2.3", "Enter an amount in dollars"),
                                           ("99999999999", "Enter an amount from")])
 def test_bad_money_gets_a_clear_message_and_keeps_the_input(client, vocabulary, typed, words):
     _, page = reach(client, vocabulary, "family_net_income")
