@@ -373,6 +373,9 @@ def _screen_general(program, env: Env, params: dict, undecided: list):
         elif status is False and stop_at_no:
             break  # the other criteria are worked out only if someone reads the trace
     eligible = _eligibility(program, outcomes, env)
+    if eligible is not None:
+        # Decided however the unknown criteria turn out: their questions cannot change it.
+        undecided.clear()
     if program.amount is None or eligible is False:
         return outcomes, eligible, None, None
     start = len(touched)
