@@ -9,6 +9,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE, explain
+from app.engine.evaluate import describe_parameter_value
 from app.i18n import money, number, t
 
 
@@ -116,12 +117,8 @@ def _format_value(value, unit: str) -> str:
 
 
 def _parameter_text(parameter: dict) -> str:
-    value = parameter["value"]
-    if isinstance(value, dict):
-        shown = ", ".join(f"{key}: {_format_value(v, parameter['unit'])}" for key, v in value.items())
-    else:
-        shown = _format_value(value, parameter["unit"])
-    return _("%(label)s: %(value)s (from %(date)s)", label=t(parameter["label"]), value=shown,
+    return _("%(label)s: %(value)s (from %(date)s)", label=t(parameter["label"]),
+             value=describe_parameter_value(parameter, _format_value),
              date=format_date(_date(parameter["from"]), "long"))
 
 
@@ -144,7 +141,7 @@ def program_view(result, vocabulary) -> ProgramView:
         view.amount_range = (_("up to %(high)s a year", high=money(high)) if low == 0
                              else _("%(low)s to %(high)s a year", low=money(low), high=money(high)))
     for row in result.trace():
-        text = explain(t(row["template"]), row, money=lambda v, unit=row["unit"]: _format_value(v, "money"))
+        text = explain(t(row["template"]), row, _format_value)
         numbers = ""
         if "value" in row and not isinstance(row.get("value"), dict) and row["unit"] in ("money",):
             numbers = _("Yours: %(value)s. Limit: %(limit)s.", value=_format_value(row["value"], row["unit"]),

@@ -86,10 +86,11 @@ def answer():
     state = set_answer(state, vocabulary, qid, value)
     if return_to == "check":
         # A changed answer may open new questions (another child, say): ask those, then come back.
-        for following in _plan(state):
-            next_page = page_for(vocabulary, state.answers, following)
+        following = _plan(state)
+        for qid in following:
+            next_page = page_for(vocabulary, state.answers, qid)
             if next_page is not None:
-                return _show_question(state, next_page, return_to="check")
+                return _show_question(state, next_page, return_to="check", following=following)
         return _check_page(state)
     return _next_page(state)
 
@@ -138,15 +139,17 @@ def _next_page(state):
     for qid in following:
         page = page_for(vocabulary, state.answers, qid)
         if page is not None:
-            return _show_question(state, page)
+            return _show_question(state, page, following=following)
     return _check_page(state)
 
 
-def _show_question(state, page, form=None, errors=None, return_to=""):
+def _show_question(state, page, form=None, errors=None, return_to="", following=None):
     vocabulary = ruleset().vocabulary
     if form is None:
         form = build_form(page, current=current_answer(state.raw, vocabulary, page.qid))
-    remaining = len([q for q in _plan(state) if q != page.qid])
+    if following is None:
+        following = _plan(state)
+    remaining = len([q for q in following if q != page.qid])
     asked = len([q for q in state.history if q != page.qid]) + 1
     response = render_template(
         "question.html", page_kind="question", state=state, page=page, form=form, errors=errors or {},

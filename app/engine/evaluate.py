@@ -285,23 +285,29 @@ def format_money(x) -> str:
     return f"${x:,.2f}"
 
 
-def _format_number(x, unit: str, money=format_money) -> str:
+def format_value(x, unit: str) -> str:
+    """A number written in English for its unit: $7,997, 7%, 3; a range as "a to b"."""
     if isinstance(x, dict):
-        return f"{_format_number(x['from'], unit, money)} to {_format_number(x['to'], unit, money)}"
+        return f"{format_value(x['from'], unit)} to {format_value(x['to'], unit)}"
     if unit == "money":
-        return money(x)
+        return format_money(x)
     if unit == "rate":
         return f"{x * 100:g}%"
     return f"{x:g}"
 
 
-def explain(template: str, row: dict, money=format_money) -> str:
+def describe_parameter_value(parameter: dict, fmt=format_value) -> str:
+    """A parameter's value from a trace, a table shown row by row ("1: 7%, 2: 13.5%")."""
+    value, unit = parameter["value"], parameter["unit"]
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {fmt(row, unit)}" for key, row in value.items())
+    return fmt(value, unit)
+
+
+def explain(template: str, row: dict, fmt=format_value) -> str:
     """Fill {value}, {limit} and {gap} into an explanation, written the reader's way."""
-    unit = row.get("unit", "number")
-    fills = {}
-    for key in ("value", "limit", "gap"):
-        if key in row and row[key] is not None:
-            fills[key] = _format_number(row[key], unit, money)
+    unit = row.get("unit") or "number"
+    fills = {key: fmt(row[key], unit) for key in ("value", "limit", "gap") if row.get(key) is not None}
     try:
         return template.format(**fills)
     except (KeyError, IndexError, ValueError):

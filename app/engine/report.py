@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, format_money
+from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, describe_parameter_value, format_money, format_value
 
 STATUS_TEXT = {ELIGIBLE: "eligible", MAYBE: "may be eligible", INELIGIBLE: "not eligible"}
 MARK = {"met": "+", "not_met": "-", "unknown": "?"}
@@ -40,9 +40,10 @@ def result_details(result, vocabulary=None) -> str:
     for row in result.trace():
         line = f"  [{MARK[row['status']]}] {row['explanation']}"
         if "value" in row and row.get("limit") is not None:
-            line += f"  (yours: {_num(row['value'], row['unit'])}; limit: {_num(row['limit'], row['unit'])}"
+            unit = row["unit"]
+            line += f"  (yours: {format_value(row['value'], unit)}; limit: {format_value(row['limit'], unit)}"
             if "gap" in row:
-                line += f"; off by {_num(row['gap'], row['unit'])}"
+                line += f"; off by {format_value(row['gap'], unit)}"
             line += ")"
         lines.append(line)
         for parameter in row["parameters"]:
@@ -66,23 +67,8 @@ def result_details(result, vocabulary=None) -> str:
     return "\n".join(lines)
 
 
-def _num(value, unit: str) -> str:
-    if isinstance(value, dict):
-        return f"{_num(value['from'], unit)} to {_num(value['to'], unit)}"
-    if unit == "money":
-        return format_money(value)
-    if unit == "rate":
-        return f"{value * 100:g}%"
-    return f"{value:g}"
-
-
 def _param(parameter: dict) -> str:
-    value = parameter["value"]
-    if isinstance(value, dict):
-        shown = ", ".join(f"{k}: {_num(v, parameter['unit'])}" for k, v in value.items())
-    else:
-        shown = _num(value, parameter["unit"])
     source = parameter["source"]
     where = f" - {source['title']} <{source['url']}>" if source else ""
     flag = " (unconfirmed)" if parameter["unconfirmed"] else ""
-    return f"{shown} from {parameter['from']}{flag}{where}"
+    return f"{describe_parameter_value(parameter)} from {parameter['from']}{flag}{where}"

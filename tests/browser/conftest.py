@@ -1,0 +1,136 @@
+"""A real server (gunicorn) and a real browser (Debian's Chromium, driven by Playwright) for the browser tests.
+
+Nothing is downloaded: the browser is /usr/bin/chromium, and axe-core is the copy bundled in
+the axe-playwright-python package. If /usr/bin/chromium is missing the browser tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENING_DATE = "2026-11-25"
+SKIP_REASON = f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)"
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _gunicorn_command(port: int) -> list[str]:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    if not gunicorn.exists():
+        gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    command = [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}", "-w", "2"]
+    try:
+        from gunicorn import config
+
+        if any(setting.name == "control_socket_disable" for setting in config.KNOWN_SETTINGS):
+            command.append("--no-control-socket")  # never clash with a developer's own gunicorn
+    except ImportError:
+        pass
+    command.append(f"app:create_app({{'SCREENING_DATE': '{SCREENING_DATE}'}})")
+    return command
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """The app served by gunicorn with the shipped configuration, for the whole session."""
+    if not CHROMIUM.exists():
+        pytest.skip(SKIP_REASON)
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="benefits-finder-gunicorn-", suffix=".log", delete=False)
+    env = {k: v for k, v in os.environ.items() if k not in ("BIND", "WEB_CONCURRENCY")}
+    process = subprocess.Popen(_gunicorn_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+
+    def server_log() -> str:
+        return Path(log.name).read_text(errors="replace")[-4000:]
+
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with code {process.returncode}:\n{server_log()}")
+        try:
+            with urllib.request.urlopen(f"{url}/en/", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"gunicorn did not answer on {url} within 30 s:\n{server_log()}")
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+    os.unlink(log.name)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(SKIP_REASON)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, base_url):
+    """Open a page in a fresh browser context: new_page(java_script_enabled=False, viewport=...)."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=base_url, locale=options.pop("locale", "en-CA"), **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def vocabulary():
+    from app.engine import load_ruleset
+
+    return load_ruleset().vocabulary

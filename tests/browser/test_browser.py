@@ -1,0 +1,472 @@
+"""The questionnaire in a real browser: keyboard only, without JavaScript, at 320 px, with axe-core, in two languages.
+
+The server is gunicorn (see conftest.py), the browser Debian's Chromium. The planner picks the
+questions, so every walk reads the question id on each page and answers it from a household.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.support import Translations
+
+from ..pages import fields_for
+from .conftest import CHROMIUM, ROOT
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)",
+                allow_module_level=True)
+
+import axe_playwright_python  # noqa: E402  (after the skip: only needed when the browser is there)
+
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LANGS = ["en", "fr"]
+
+# A single parent in Calgary, a citizen, with two children aged 2 and 5, nobody with the disability
+# tax credit, taxes filed, family net income $22,000 and work income $18,000.
+FAMILY = {"region": "calgary", "status_in_canada": "citizen", "has_partner": False,
+          "you": {"dtc": False, "working_income": 18000},
+          "children": [{"age": 2, "dtc": False}, {"age": 5, "dtc": False}],
+          "filed_taxes": True, "family_net_income": 22000}
+
+_FRENCH = Translations.load(str(ROOT / "translations"), ["fr"])
+
+
+def say(lang: str, text: str) -> str:
+    """What the app shows for an English source text in `lang` (the English itself while untranslated)."""
+    return _FRENCH.gettext(text) if lang == "fr" else text
+
+
+def squash(text: str) -> str:
+    """Text without any kind of space, so "22 000 $" matches whatever space the locale puts in."""
+    return re.sub(r"[\s\u00a0\u202f]+", "", text)
+
+
+# --- Reading pages -----------------------------------------------------------------------------------
+
+ANSWER_FORM = "form[action$='/answer']"
+CONTINUE = f"{ANSWER_FORM} button[type=submit]"
+SEE_RESULTS = "form[action$='/results'] button[type=submit]"
+
+
+def kind_of(page) -> str:
+    return page.evaluate("""() => {
+        if (document.querySelector("form[action$='/answer']")) return "question";
+        if (document.querySelector("form[action$='/results']")) return "check";
+        if (document.querySelector("#eligible-heading")) return "results";
+        if (document.querySelector("form[action$='/question'] input[name=start]")) return "start";
+        return "other";
+    }""")
+
+
+def question_id(page) -> str:
+    return page.get_attribute(f"{ANSWER_FORM} input[name=q]", "value")
+
+
+def answers_for(page, vocabulary, household=FAMILY) -> dict:
+    qid = question_id(page)
+    fields = fields_for(qid, household, vocabulary)
+    for name in fields:
+        assert page.locator(f"{ANSWER_FORM} [name='{name}']").count(), \
+            f"question {qid!r}: no field {name!r} on the page (does the household answer this question?)"
+    return fields
+
+
+def check_row(page, qid: str) -> str:
+    """The answer shown on the check-answers page for one question."""
+    row = page.locator(f".summary-row:has(input[name=q][value='{qid}'])")
+    assert row.count() == 1, f"no row for {qid!r} on the check-answers page"
+    return row.locator("dd:not(.summary-action)").inner_text().strip()
+
+
+def assert_ccb_with_amount(page, lang: str):
+    assert page.get_attribute("html", "lang") == lang
+    assert page.locator("h1").inner_text().strip() == say(lang, "Your results")
+    eligible = page.locator("section[aria-labelledby=eligible-heading]")
+    assert eligible.locator("h2").inner_text().startswith(say(lang, "Benefits you can likely get"))
+    ccb = eligible.locator("article[aria-labelledby=program-ccb]")
+    assert ccb.count() == 1, "the Canada Child Benefit is not under 'Benefits you can likely get'"
+    assert ccb.locator("h3").inner_text().strip() == say(lang, "Canada Child Benefit")
+    if lang == "fr" and say("fr", "Canada Child Benefit") != "Canada Child Benefit":
+        assert ccb.locator("h3").inner_text().strip() == "Allocation canadienne pour enfants"
+    amount = squash(ccb.locator(".amount strong").inner_text())
+    assert re.search(r"[1-9][\d.,]*\$|\$[1-9][\d.,]*", amount), f"no amount for the CCB: {amount!r}"
+
+
+# --- Answering with the mouse (for the tests that are not about the keyboard) --------------------------
+
+def submit(page, selector: str):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def fill_in(page, fields: dict):
+    for name, value in fields.items():
+        radio = page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}'][value='{value}']")
+        if radio.count():
+            radio.check()
+        elif name.startswith("dont_know-"):
+            page.check(f"#{name}")
+        else:
+            page.fill(f"#{name}", value)
+
+
+def walk(page, lang: str, vocabulary, household=FAMILY, visit=None, limit=40):
+    """From the start page to the results, answering whatever is asked; visit(page, kind) on every page."""
+    visit = visit or (lambda page, kind: None)
+    page.goto(f"/{lang}/")
+    visit(page, "start")
+    submit(page, "form[action$='/question'] button[type=submit]")
+    for _ in range(limit):
+        kind = kind_of(page)
+        visit(page, kind)
+        if kind != "question":
+            break
+        fill_in(page, answers_for(page, vocabulary, household))
+        submit(page, CONTINUE)
+    assert kind_of(page) == "check", f"did not reach the check-answers page: {page.url}"
+    submit(page, SEE_RESULTS)
+    visit(page, "results")
+    return page
+
+
+# --- Keyboard only ------------------------------------------------------------------------------------
+
+DESCRIBE_FOCUS = """selector => {
+    const e = document.activeElement;
+    const style = e ? getComputedStyle(e) : null;
+    const visible = !!style && ((style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
+                                || style.boxShadow !== "none");
+    return {
+        match: !!e && e.matches(selector),
+        what: e ? (e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                   + (e.getAttribute("name") ? "[name=" + e.getAttribute("name") + "]" : "")
+                   + " " + (e.innerText || e.value || "").trim().slice(0, 30)) : "nothing",
+        body: !e || e === document.body || e === document.documentElement,
+        visible: visible,
+    };
+}"""
+
+
+class Keyboard:
+    """Moves through pages with Tab, Shift+Tab, arrows, Space, Enter and typing only."""
+
+    def __init__(self, page):
+        self.page = page
+        self.no_visible_focus: set[str] = set()
+
+    def press(self, key: str):
+        self.page.keyboard.press(key)
+
+    def focus_info(self, selector: str = "*") -> dict:
+        return self.page.evaluate(DESCRIBE_FOCUS, selector)
+
+    def tab_to(self, selector: str, backwards: bool = False, limit: int = 80) -> None:
+        key = "Shift+Tab" if backwards else "Tab"
+        trail = []
+        for _ in range(limit):
+            self.press(key)
+            focus = self.focus_info(selector)
+            if not focus["body"] and not focus["visible"]:
+                self.no_visible_focus.add(f"{self.page.url} {focus['what']}")
+            if focus["match"]:
+                return
+            trail.append(focus["what"])
+        raise AssertionError(f"{key} never reached {selector} on {self.page.url}; focus went: {trail}")
+
+    def enter(self, key: str = "Enter"):
+        with self.page.expect_navigation():
+            self.press(key)
+
+    def choose(self, name: str, value: str):
+        """Tab into a group of radio buttons, then arrow to the choice (arrows select as they move)."""
+        group = f"{ANSWER_FORM} input[type=radio][name='{name}']"
+        target = self.page.get_attribute(f"{group}[value='{value}']", "id")
+        self.tab_to(group)
+        for _ in range(self.page.locator(group).count()):
+            if self.page.evaluate("() => document.activeElement.id") == target:
+                break
+            self.press("ArrowDown")
+        assert self.page.evaluate("() => document.activeElement.id") == target, f"arrows never reached #{target}"
+        if not self.page.is_checked(f"#{target}"):
+            self.press("Space")
+        assert self.page.is_checked(f"#{target}")
+
+    def type_into(self, selector: str, text: str):
+        self.tab_to(selector)
+        self.press("Control+A")
+        self.page.keyboard.type(text)
+        assert self.page.input_value(selector) == text
+
+    def tick(self, selector: str):
+        self.tab_to(selector)
+        if not self.page.is_checked(selector):
+            self.press("Space")
+        assert self.page.is_checked(selector)
+
+    def answer(self, fields: dict):
+        for name, value in fields.items():
+            if self.page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}']").count():
+                self.choose(name, value)
+            elif name.startswith("dont_know-"):
+                self.tick(f"#{name}")
+            else:
+                self.type_into(f"#{name}", value)
+        self.tab_to(CONTINUE)
+        self.enter()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_family_reaches_results_by_keyboard_only(page, vocabulary, lang):
+    keys = Keyboard(page)
+    page.goto(f"/{lang}/")
+    assert page.get_attribute("html", "lang") == lang
+
+    # The first Tab shows the skip link; following it puts the next Tab on "Start now".
+    keys.press("Tab")
+    assert keys.focus_info(".skip-link")["match"], keys.focus_info()["what"]
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the skip link stays off screen when focused"
+    keys.press("Enter")
+    assert keys.focus_info("main")["match"], keys.focus_info()["what"]
+    keys.press("Tab")
+    assert keys.focus_info("form[action$='/question'] button")["match"], keys.focus_info()["what"]
+    assert page.locator("form[action$='/question'] button").inner_text().strip() == say(lang, "Start now")
+    keys.enter()
+
+    asked, went_back, saw_error = [], False, False
+    for _ in range(40):
+        if kind_of(page) != "question":
+            break
+        qid = question_id(page)
+        asked.append(qid)
+        assert page.get_attribute("html", "lang") == lang
+        assert page.locator("h1").count() == 1
+        fields = answers_for(page, vocabulary)
+        is_money = page.locator(f"{ANSWER_FORM} .input-wrapper.money").count() > 0
+
+        if is_money and not saw_error:
+            # Continue with nothing typed: the error summary takes focus, its link leads to the box.
+            saw_error = True
+            keys.tab_to(CONTINUE)
+            keys.enter()
+            assert question_id(page) == qid
+            assert page.title().startswith(say(lang, "Error: "))
+            assert keys.focus_info(".error-summary")["match"], "the error summary does not get focus"
+            keys.tab_to(".error-summary a")
+            keys.press("Enter")
+            assert keys.focus_info("#value-0")["match"], \
+                f"the error summary link does not move focus to its box: {keys.focus_info()['what']}"
+            page.keyboard.type(fields["value-0"])
+            keys.tab_to(CONTINUE)
+            keys.enter()
+            continue
+
+        if len(asked) == 4 and not went_back:
+            # Answer, then Shift+Tab back up to "Back": the previous question keeps its answer.
+            went_back = True
+            for name, value in fields.items():
+                if page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}']").count():
+                    keys.choose(name, value)
+                else:
+                    keys.type_into(f"#{name}", value)
+            keys.tab_to("form[action$='/back'] button", backwards=True)
+            keys.enter()
+            previous = asked[-2]
+            assert question_id(page) == previous, f"Back went to {question_id(page)!r}, not {previous!r}"
+            asked.pop()
+            asked.pop()
+            continue
+
+        keys.answer(fields)
+    else:
+        pytest.fail(f"never reached the check-answers page; asked {asked}")
+
+    assert went_back and saw_error, asked
+    assert kind_of(page) == "check"
+    assert page.locator("h1").inner_text().strip() == say(lang, "Check your answers")
+    assert squash(check_row(page, "family_net_income")) in ("$22,000", "22000$")
+    keys.tab_to(SEE_RESULTS)
+    keys.enter()
+    assert_ccb_with_amount(page, lang)
+
+    # Everything on the results page can be reached, and Tab goes on round to the top: no trap.
+    keys.tab_to(".actions a", limit=150)
+    keys.tab_to(".skip-link", limit=20)
+    assert not keys.no_visible_focus, f"focused without a visible focus indicator: {sorted(keys.no_visible_focus)}"
+
+
+def test_a_family_reaches_results_without_javascript(new_page, vocabulary):
+    page = new_page(java_script_enabled=False)
+    page.goto("/en/")
+    submit(page, "form[action$='/question'] button[type=submit]")
+    first = question_id(page)
+    submit(page, CONTINUE)  # nothing answered
+    assert question_id(page) == first
+    assert page.title().startswith("Error: ")
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator(".error-message").is_visible()
+    walk(page, "en", vocabulary)
+    assert_ccb_with_amount(page, "en")
+    assert not page.locator(".print-button").is_visible(), "the print button does nothing without JavaScript"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
+    page = new_page(viewport={"width": 320, "height": 640})
+    seen = []
+
+    def fits(page, kind):
+        what = f"{kind} {question_id(page) if kind == 'question' else ''}".strip()
+        if kind == "question" and page.locator(f"{ANSWER_FORM} .input-wrapper.money").count() \
+                and not any(w.startswith("money error") for w in seen):
+            submit(page, CONTINUE)  # an error shown on a money question
+            assert page.locator(".error-summary").is_visible()
+            what = f"money error {question_id(page)}"
+        if kind == "results":
+            for summary in page.locator("details > summary").all():
+                summary.click()
+            assert page.locator("details[open]").count() == page.locator("details").count() > 0
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{what} page is {width} px wide at a 320 px viewport ({page.url})"
+        seen.append(what)
+
+    walk(page, lang, vocabulary, visit=fits)
+    page.goto(f"/{lang}/no-such-page")
+    fits(page, "not found")
+    assert {"start", "check", "results", "not found"} <= set(seen)
+    assert any(w.startswith("money error") for w in seen)
+    assert any(w.startswith("question") for w in seen)
+
+
+# --- axe-core -----------------------------------------------------------------------------------------
+
+PAGE_TYPES = ["start", "text question", "radio question", "money question", "error summary", "check answers",
+              "results", "results with not-eligible open", "not found"]
+
+
+def axe_violations(page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "targets": [", ".join(map(str, node["target"])) for node in v["nodes"]]}
+            for v in result["violations"]]
+
+
+class AxeReports:
+    """Runs axe once on every page type of one walk per language; tests look their page up."""
+
+    def __init__(self, browser, base_url, vocabulary):
+        self.browser, self.base_url, self.vocabulary = browser, base_url, vocabulary
+        self.reports: dict[str, dict[str, list]] = {}
+
+    def violations(self, lang: str, page_type: str) -> list[dict]:
+        if lang not in self.reports:
+            self.reports[lang] = self._collect(lang)
+        assert page_type in self.reports[lang], f"the walk never showed a {page_type!r} page"
+        return self.reports[lang][page_type]
+
+    def _collect(self, lang: str) -> dict[str, list]:
+        context = self.browser.new_context(base_url=self.base_url, bypass_csp=True)
+        context.set_default_timeout(10_000)
+        found: dict[str, list] = {}
+        try:
+            page = context.new_page()
+
+            def visit(page, kind):
+                if kind == "start":
+                    found["start"] = axe_violations(page)
+                elif kind == "question":
+                    radios = page.locator(f"{ANSWER_FORM} input[type=radio]").count() > 0
+                    money = page.locator(f"{ANSWER_FORM} .input-wrapper.money").count() > 0
+                    page_type = "radio question" if radios else "money question" if money else "text question"
+                    if page_type not in found:
+                        found[page_type] = axe_violations(page)
+                    if money and "error summary" not in found:
+                        submit(page, CONTINUE)
+                        assert page.locator(".error-summary").is_visible()
+                        found["error summary"] = axe_violations(page)
+                elif kind == "check":
+                    found["check answers"] = axe_violations(page)
+                elif kind == "results":
+                    found["results"] = axe_violations(page)
+                    closed = page.locator("section[aria-labelledby=ineligible-heading] > details")
+                    assert closed.count() == 1 and closed.get_attribute("open") is None
+                    closed.locator("> summary").click()
+                    assert closed.get_attribute("open") is not None
+                    found["results with not-eligible open"] = axe_violations(page)
+
+            walk(page, lang, self.vocabulary, visit=visit)
+            response = page.goto(f"/{lang}/no-such-page")
+            assert response.status == 404
+            found["not found"] = axe_violations(page)
+        finally:
+            context.close()
+        return found
+
+
+@pytest.fixture(scope="module")
+def axe_reports(browser, base_url, vocabulary):
+    return AxeReports(browser, base_url, vocabulary)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_no_wcag_violations(axe_reports, lang, page_type):
+    violations = axe_reports.violations(lang, page_type)
+    assert not violations, f"{page_type} ({lang}): " + "\n".join(
+        f"{v['id']} [{v['impact']}] {v['help']}: {v['targets']}" for v in violations)
+
+
+# --- Language toggle ----------------------------------------------------------------------------------
+
+def test_language_toggle_keeps_the_question_and_the_answers(page, vocabulary):
+    page.goto("/en/")
+    submit(page, "form[action$='/question'] button[type=submit]")
+    given = []
+    while len(given) < 3:
+        given.append(question_id(page))
+        fill_in(page, answers_for(page, vocabulary))
+        submit(page, CONTINUE)
+    qid, heading = question_id(page), page.locator("h1").inner_text().strip()
+    inputs = page.locator(f"{ANSWER_FORM} [name^=value-]").count()
+
+    toggle = page.locator("form.language-toggle button")
+    assert toggle.inner_text().strip() == "Français"
+    assert page.get_attribute("form.language-toggle", "lang") == "fr"
+    submit(page, "form.language-toggle button")
+    assert page.url.endswith("/fr/question")
+    assert page.get_attribute("html", "lang") == "fr"
+    assert question_id(page) == qid, "the toggle showed another question"
+    french_heading = page.locator("h1").inner_text().strip()
+    assert french_heading == say("fr", heading)
+    assert page.locator(f"{ANSWER_FORM} [name^=value-]").count() == inputs
+    assert page.locator("form.language-toggle button").inner_text().strip() == "English"
+
+    for _ in range(30):
+        if kind_of(page) != "question":
+            break
+        fill_in(page, answers_for(page, vocabulary))
+        submit(page, CONTINUE)
+    assert kind_of(page) == "check"
+    assert page.get_attribute("html", "lang") == "fr"
+    shown = {q: check_row(page, q) for q in given}
+    expected = {"children": "2", "filed_taxes": say("fr", "Yes"), "family_net_income": "22000$",
+                "status_in_canada": say("fr", "Canadian citizen"), "region": "Calgary", "has_partner": say("fr", "No")}
+    for q in given:
+        if q in expected:
+            assert squash(shown[q]) == squash(expected[q]), f"{q}: {shown[q]!r} after switching to French"
+
+    # And back to English on the check-answers page: the same answers, written the English way.
+    submit(page, "form.language-toggle button")
+    assert page.url.endswith("/en/check")
+    assert page.get_attribute("html", "lang") == "en"
+    if "family_net_income" in given:
+        assert check_row(page, "family_net_income") == "$22,000"
+    submit(page, SEE_RESULTS)
+    assert_ccb_with_amount(page, "en")
