@@ -10,12 +10,12 @@ import logging
 import sys
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import Babel, format_date
 from werkzeug.exceptions import HTTPException
 
 from app.engine import RULES_DIR, RulesInvalid, load_ruleset
-from app.i18n import LANGUAGES, other_language, select_locale
+from app.i18n import LANGUAGES, best_language, other_language, select_locale
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,6 +69,10 @@ def security_headers(response):
 
 
 def http_error(error: HTTPException):
+    if not getattr(g, "lang", None):
+        # No route matched, so the language was not read yet: take it from the address.
+        first = request.path.strip("/").split("/", 1)[0]
+        g.lang = first if first in LANGUAGES else best_language()
     return render_template("error.html", page_kind="error", code=error.code), error.code
 
 

@@ -26,15 +26,6 @@ SCREENING_DATE = "2026-11-25"
 SKIP_REASON = f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)"
 
 
-def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists():
-        return
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
-
-
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
