@@ -26,9 +26,9 @@ def test_check_passes_and_lists_stale_programs():
     assert "marked unconfirmed" in result.output
 
 
-def test_check_lists_nothing_stale_before_the_end_of_confirmed_figures():
-    result = invoke("check", "--today", "2026-06-01")
-    assert result.exit_code == 0 and "Confirmed figures end" not in result.output
+def test_check_lists_a_program_as_stale_only_after_its_confirmed_figures_end():
+    result = invoke("check", "--today", "2026-06-30")
+    assert result.exit_code == 0 and "  ccb: confirmed through" not in result.output
 
 
 def test_test_runs_every_example():
