@@ -76,6 +76,9 @@ def fields_for(qid: str, household: dict, vocabulary) -> dict:
     data = {}
     for index, value in enumerate(values):
         kind = question.type if question is not None else "count"
+        if value == "dont_know" and question is not None and not question.dont_know:
+            # Not in the household and no "I don't know" on the page: answer the plainest way.
+            value = False if kind == "yesno" else question.choice_values()[-1] if kind == "choice" else 0
         if value == "dont_know":
             if kind in ("yesno", "choice"):
                 data[f"value-{index}"] = "dont_know"

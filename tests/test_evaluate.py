@@ -36,7 +36,7 @@ def test_not_met_numeric_criterion_says_by_how_much(ruleset):
     assert gst.status == "ineligible"
     row = next(r for r in gst.trace() if r["id"] == "age_or_family")
     assert row["status"] == "not_met"
-    assert "19th birthday" in row["explanation"]
+    assert "turn 19" in row["explanation"]
 
 
 def test_gap_for_a_failed_threshold(ruleset):

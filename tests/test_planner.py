@@ -43,10 +43,26 @@ def test_dont_know_is_not_asked_again(ruleset):
     assert "family_net_income" not in next_questions(ruleset, raw)
 
 
+def complete_household(vocabulary, **overrides):
+    """Every question answered (the first choice, "no", or a modest number), then the overrides."""
+    raw = {}
+    for fid, fact in vocabulary.facts.items():
+        if fact.type == "choice":
+            raw[fid] = fact.choice_values()[0]
+        else:
+            raw[fid] = False if fact.type == "yesno" else 1000
+    for group in vocabulary.groups.values():
+        if group.kind == "union":
+            continue
+        person = {name: {"yesno": False}.get(f.type, 30) for name, f in group.facts.items()}
+        raw[group.id] = [dict(person, age=3)] if group.kind == "list" else person
+    raw.update(overrides)
+    return raw
+
+
 def test_empty_when_everything_is_decided(ruleset):
-    raw = {"region": "calgary", "status_in_canada": "citizen", "has_partner": False, "filed_taxes": True,
-           "children": [{"age": 3, "dtc": False}], "you": {"age": 30, "working_income": 10000},
-           "family_net_income": 12000}
+    raw = complete_household(ruleset.vocabulary, region="calgary", status_in_canada="citizen", has_partner=False,
+                             filed_taxes=True, family_net_income=12000)
     parsed = ruleset.vocabulary.parse_answers(raw)
     assert plan(ruleset, parsed, DATE) == []
     assert all(r.status != "maybe" for r in screen(ruleset, parsed, DATE))

@@ -83,10 +83,9 @@ def test_the_fast_path_agrees_with_the_general_path(raw, date):
 
 
 def test_the_fast_path_is_taken_for_a_fully_answered_household():
-    raw = {"region": "calgary", "status_in_canada": "citizen", "in_canada_18_months": True, "has_partner": False,
-           "you": {"age": 30, "dtc": False, "working_income": 1000}, "children": [{"age": 3, "dtc": False}],
-           "filed_taxes": True, "family_net_income": 20000}
-    parsed = VOCABULARY.parse_answers(raw)
+    from .test_planner import complete_household
+
+    parsed = VOCABULARY.parse_answers(complete_household(VOCABULARY, has_partner=False))
     for program in RULESET.programs:
         assert program.exact is not None
         assert program.question_ids.isdisjoint(parsed.unknown_questions), program.id

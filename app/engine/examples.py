@@ -37,7 +37,7 @@ def check_example(program, example) -> ExampleOutcome:
         problems.append(f"the program is not in effect on {example.date}")
     if result.status != expect["status"]:
         problems.append(f"status: expected {expect['status']}, got {result.status}")
-    for key in ("amount_yearly", "amount_monthly"):
+    for key in ("amount_yearly", "amount_monthly", "amount_once"):
         if key in expect:
             actual = getattr(result, key)
             if _money_differs(expect[key], actual):
