@@ -45,11 +45,21 @@ def make_household(rng: random.Random, vocabulary, complete: bool = False) -> di
             value = rng.random() < 0.6
         else:
             value = round(rng.choice([rng.uniform(0, 40_000), rng.uniform(0, 120_000), rng.uniform(0, 300_000)]), 2)
+            if fact.maximum is not None:
+                value = min(value, fact.maximum)
+            if fact.integer:
+                value = int(value)
         value = maybe(value, fact.dont_know)
         if value is not None:
             raw[fid] = value
     raw["you"] = {"age": rng.randint(16, 90), "dtc": rng.random() < 0.1,
                   "working_income": round(rng.uniform(0, 60_000), 2)}
+    for name, fact in vocabulary.groups["you"].facts.items():
+        if name not in raw["you"]:
+            value = rng.random() < 0.3 if fact.type == "yesno" else rng.randint(0, int(fact.maximum or 60))
+            value = maybe(value, fact.dont_know)
+            if value is not None:
+                raw["you"][name] = value
     if raw.get("has_partner") is not True:
         raw.pop("partner", None)
     if raw.get("has_partner") is True:

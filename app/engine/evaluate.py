@@ -66,7 +66,8 @@ class ProgramResult:
         return self.program.amount.period if self.program.amount else None
 
     def _yearly(self, x: float) -> float:
-        return x * 12 if self.period == "month" else x
+        # A monthly benefit is paid in cents each month: a year is twelve of those payments.
+        return round_cents(x) * 12 if self.period == "month" else x
 
     @property
     def amount_exact(self) -> bool:
@@ -174,7 +175,8 @@ class ProgramResult:
                 row["comparison"] = criterion.compared
                 row["value"] = _plain(value)
                 row["limit"] = _plain(limit)
-                if status is False and type(value) is not Interval and type(limit) is not Interval:
+                if status is False and type(value) is not Interval and type(limit) is not Interval \
+                        and value != limit:  # at the limit of a strict test there is no distance to show
                     row["gap"] = round_cents(abs(value - limit))
             row["explanation"] = explain(row["template"], row)
             rows.append(row)
@@ -345,7 +347,7 @@ def screen_program(program, answers, env: Env, date: dt.date, fast: bool = True,
     if amount_lo is not None:
         amount_lo, amount_hi = max(amount_lo, 0.0), max(amount_hi, 0.0)
         if eligible is not False:
-            if amount_hi <= 0:
+            if amount_hi < 0.005:  # less than half a cent is nothing to pay (binary fractions leave crumbs)
                 zero_amount = True
                 eligible = False
             elif eligible is True and amount_lo <= 0:
