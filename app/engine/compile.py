@@ -77,7 +77,8 @@ class Definition:
     name: str
     compiled: Compiled
     shared: bool
-    number: int = 0  # names its function in the generated exact-path code
+    number: int = 0  # names its local variable in the generated exact-path code
+    unit: str = "number"  # money, rate or number: how its value is shown
 
 
 class Scope:

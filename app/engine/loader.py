@@ -263,7 +263,8 @@ def _compile(text, scope: Scope, problems: Problems, line: int, what: str, want=
     return None
 
 
-def _definitions(document, scope: Scope, problems: Problems, shared: bool, sources: dict) -> None:
+def _definitions(document, scope: Scope, problems: Problems, shared: bool, sources: dict,
+                 parameters: dict) -> None:
     items = document.get("definitions", [])
     for index, item in enumerate(items):
         line = items.line_of(index)
@@ -281,7 +282,10 @@ def _definitions(document, scope: Scope, problems: Problems, shared: bool, sourc
             if compiled.type not in (NUMBER, BOOL):
                 problems.add(line, f"the definition '{name}' must give a number or a yes/no value")
                 continue
-            scope.defs[name] = Definition(name, compiled, shared, next(_definition_numbers))
+            definition = Definition(name, compiled, shared, next(_definition_numbers))
+            if compiled.type == NUMBER:
+                definition.unit = _unit_of(ast.parse(item["expression"]), scope, parameters)
+            scope.defs[name] = definition
 
 
 class Shared:
@@ -310,7 +314,7 @@ def load_shared(path: Path, base: Path, vocabulary: Vocabulary) -> tuple[Shared,
     parameters = _parameters(document, problems, sources, name)
     scope = Scope(vocabulary, {n: ParamInfo(n, "table" if p.is_table else "number") for n, p in parameters.items()},
                   {})
-    _definitions(document, scope, problems, shared=True, sources=sources)
+    _definitions(document, scope, problems, shared=True, sources=sources, parameters=parameters)
     return Shared(parameters, scope.defs, sources), problems.errors
 
 
@@ -346,7 +350,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         if pname in vocabulary.facts or pname in vocabulary.groups:
             problems.add(parameters[pname].line, f"parameter '{pname}' has the same name as a question")
     scope = Scope(vocabulary, param_infos, dict(shared.definitions))
-    _definitions(document, scope, problems, shared=False, sources=sources)
+    _definitions(document, scope, problems, shared=False, sources=sources, parameters=parameters)
 
     effective = document["effective"]
     effective_from = _date(effective["from"], problems, effective.line_of("from"), "the start date")
@@ -514,7 +518,7 @@ def _unit_of(tree, scope: Scope, parameters: dict) -> str:
             if fact is not None:
                 units.add(fact.type)
             if len(node.parts) == 1 and name in scope.defs:
-                units.add("definition")
+                units.add(scope.defs[name].unit)
         elif isinstance(node, ast.Num):
             units.add(node.unit)
         for child in getattr(node, "__slots__", ()):
