@@ -167,7 +167,7 @@ def program_view(result, vocabulary) -> ProgramView:
                         program=program.id, version=program.version,
                         date=format_date(result.date, "long"))
     if provenance["figures_stale"]:
-        view.freshness = _("Amounts use the %(year)s figures, the latest an official source confirms.",
+        view.freshness = _("These results use the %(year)s figures, the latest an official source confirms.",
                            year=provenance["figures_from"])
     return view
 

@@ -41,3 +41,28 @@ def test_either_criterion_is_enough_on_both_paths(ruleset, answers, status):
 def test_an_unknown_criterion_that_cannot_matter_is_not_asked(ruleset):
     parsed = ruleset.vocabulary.parse_answers({"has_partner": False, "children": [{"age": 3}]})
     assert "region" not in plan(ruleset, parsed, DATE)
+
+
+def test_an_alternative_route_that_is_already_met_is_not_asked(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "minimal", rules)
+    program = rules / "programs" / "sample.yaml"
+    rule = "\neligible_when: lives_in_city and (has_child or has_partner_yes)\n"
+    text = program.read_text().replace("\namount:", rule + "\namount:")
+    text = text.replace("criteria:\n", """criteria:
+  - id: has_partner_yes
+    condition: has_partner
+    source: guide
+    met: You live with a partner.
+    not_met: You do not live with a partner.
+    unknown: We need to know if you live with a partner.
+""", 1)
+    text = text.replace("expect: {status: ineligible, criteria: {lives_in_city: not_met}}",
+                        "expect: {status: ineligible, amount_yearly: 0, criteria: {lives_in_city: not_met}}")
+    program.write_text(text)
+    ruleset = load_ruleset(rules)
+    parsed = ruleset.vocabulary.parse_answers({"children": [{"age": 3}]})
+    result = screen(ruleset, parsed, DATE)[0]
+    assert result.status == "maybe"
+    assert "region" in result.deciding
+    assert "has_partner" not in result.deciding  # having a child already satisfies that branch

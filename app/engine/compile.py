@@ -243,6 +243,10 @@ def _compile_name(node: ast.Name, scope: Scope) -> Compiled:
     if len(node.parts) > 2:
         raise CompileError(f"'{node.dotted}' has too many parts", node.position)
     name = node.parts[0]
+    if scope.criteria is not None and name in scope.criteria:
+        # In eligible_when a criterion's id means that criterion, even where a fact has the same name.
+        index = scope.criteria[name]
+        return Compiled(_read_criterion(index), BOOL, code=f"K[{index}]")
     member_group = scope.member_group
     if member_group is not None and name in member_group.facts:
         fact = member_group.facts[name]
@@ -261,9 +265,6 @@ def _compile_name(node: ast.Name, scope: Scope) -> Compiled:
     if name in vocabulary.facts:
         fact = vocabulary.facts[name]
         return Compiled(_read_fact(name), _fact_type(fact), facts=frozenset([name]), code=f"F[{name!r}]")
-    if scope.criteria is not None and name in scope.criteria:
-        index = scope.criteria[name]
-        return Compiled(_read_criterion(index), BOOL, code=f"K[{index}]")
     if name in vocabulary.groups:
         group = vocabulary.groups[name]
         return Compiled(None, GROUP, group=group)

@@ -175,8 +175,7 @@ class ProgramResult:
                 row["comparison"] = criterion.compared
                 row["value"] = _plain(value)
                 row["limit"] = _plain(limit)
-                if status is False and type(value) is not Interval and type(limit) is not Interval \
-                        and value != limit:  # at the limit of a strict test there is no distance to show
+                if status is False and type(value) is not Interval and type(limit) is not Interval:
                     row["gap"] = round_cents(abs(value - limit))
             row["explanation"] = explain(row["template"], row)
             rows.append(row)
@@ -316,6 +315,18 @@ def explain(template: str, row: dict, fmt=format_value) -> str:
         return template
 
 
+def _matters(program, outcomes, index: int, env) -> bool:
+    """Would settling this one unknown criterion, either way, change eligibility?"""
+    statuses = [_status(o) for o in outcomes]
+    results = set()
+    for value in (True, False):
+        statuses[index] = value
+        env.criteria = statuses
+        results.add(program.eligible_fn(env))
+        statuses = list(statuses)
+    return len(results) > 1
+
+
 def _eligibility(program, outcomes, env):
     if program.eligible_fn is not None:
         env.criteria = [_status(o) for o in outcomes]
@@ -370,20 +381,23 @@ def _screen_general(program, env: Env, params: dict, undecided: list):
     touched = env.touched
     touched.clear()
     outcomes = []
+    open_questions = {}  # criterion index -> questions read while it stayed unknown
     stop_at_no = program.eligible_fn is None  # every criterion must be met: one "no" decides
-    for criterion in program.criteria:
+    for index, criterion in enumerate(program.criteria):
         start = len(touched)
         outcome = criterion.fn(env)
         outcomes.append(outcome)
         status = outcome[0] if type(outcome) is tuple else outcome
         if status is None:
-            undecided.extend(touched[start:])
+            open_questions[index] = touched[start:]
         elif status is False and stop_at_no:
             break  # the other criteria are worked out only if someone reads the trace
     eligible = _eligibility(program, outcomes, env)
-    if eligible is not None:
-        # Decided however the unknown criteria turn out: their questions cannot change it.
-        undecided.clear()
+    if eligible is None:
+        # Only criteria whose answer could change eligibility are worth asking about.
+        for index, questions in open_questions.items():
+            if stop_at_no or _matters(program, outcomes, index, env):
+                undecided.extend(questions)
     if program.amount is None or eligible is False:
         return outcomes, eligible, None, None
     start = len(touched)
