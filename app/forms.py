@@ -186,22 +186,23 @@ def _limits(page: Page):
 
 
 def _read_money(page: Page, raw: str):
-    try:
-        amount = parse_money(raw)
-    except ValueError:
-        return None, _("Enter an amount in dollars, like 25,000 or 1,234.50")
-    low, high = _limits(page)
-    if (low is not None and amount < low) or (high is not None and amount > high):
-        return None, _("Enter an amount from %(low)s to %(high)s", low=money(low or 0), high=money(high))
-    return amount, None
+    return _read_in_range(page, raw, parse_money, money,
+                          _("Enter an amount in dollars, like 25,000 or 1,234.50"),
+                          lambda low, high: _("Enter an amount from %(low)s to %(high)s", low=low, high=high))
 
 
 def _read_number(page: Page, raw: str):
+    return _read_in_range(page, raw, parse_whole_number, int, _("Enter a whole number, like 7"),
+                          lambda low, high: _("Enter a number from %(low)s to %(high)s", low=low, high=high))
+
+
+def _read_in_range(page: Page, raw: str, parse, show, unreadable: str, out_of_range):
+    """Read a typed number; say how to write it, or which range it must be in."""
     try:
-        value = parse_whole_number(raw)
+        value = parse(raw)
     except ValueError:
-        return None, _("Enter a whole number, like 7")
+        return None, unreadable
     low, high = _limits(page)
     if (low is not None and value < low) or (high is not None and value > high):
-        return None, _("Enter a number from %(low)s to %(high)s", low=int(low or 0), high=int(high))
+        return None, out_of_range(show(low or 0), show(high))
     return value, None
