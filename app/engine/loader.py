@@ -399,11 +399,12 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         used.update(criterion.params)
     if amount:
         used.update(amount.params)
+    used.update(_params_in_definitions(scope))
     for pname, parameter in own_parameters.items():
-        if pname not in used and pname not in failed_words and pname not in _params_in_definitions(scope):
+        if pname not in used and pname not in failed_words:
             problems.add(parameter.line, f"parameter '{pname}' is never used")
     # Only parameters a program uses are resolved when it is screened.
-    parameters = {n: p for n, p in parameters.items() if n in used or n in _params_in_definitions(scope)}
+    parameters = {n: p for n, p in parameters.items() if n in used}
 
     if effective_from and confirmed:
         if confirmed < effective_from:
