@@ -443,7 +443,8 @@ def _check_coverage(parameter: Parameter, start: dt.date, end: dt.date, problems
     """A parameter needs a value on every day from the start to the confirmed-through date."""
     if not parameter.entries:
         return
-    if parameter.file != problems.file:  # a shared parameter: report it where it is written
+    shared = parameter.file != problems.file
+    if shared:  # report it where it is written
         problems = Problems(parameter.file, problems.program).attach(problems)
     first = parameter.entries[0]
     if first.start > start:
@@ -453,7 +454,9 @@ def _check_coverage(parameter: Parameter, start: dt.date, end: dt.date, problems
     if last.end is not None and last.end < end:
         problems.add(last.line, f"parameter '{parameter.name}' has no value after {last.end}, but the program is "
                      f"confirmed through {end}")
-    for entry in parameter.entries:
+    # A shared parameter may be confirmed further than one program that uses it: that program
+    # keeps using the values in force on its own confirmed-through date.
+    for entry in [] if shared else parameter.entries:
         if entry.start > end:
             problems.add(entry.line, f"parameter '{parameter.name}' has a value from {entry.start}, after the "
                          f"confirmed-through date {end}: move 'confirmed_through' forward if it is confirmed")
