@@ -11,7 +11,7 @@ from __future__ import annotations
 from app.engine.yamlsource import LineDict, LineList, load_yaml_text
 
 QUESTION_KEYS = ("label", "hint", "dont_know_label")
-PROGRAM_KEYS = ("name", "summary")
+PROGRAM_KEYS = ("name", "summary", "administered_by")
 CRITERION_KEYS = ("met", "not_met", "unknown")
 
 
@@ -24,6 +24,9 @@ def extract_rules(fileobj, keywords, comment_tags, options):
         yield from _questions(document)
     elif "criteria" in document:
         yield from _program(document)
+    elif "definitions" in document:
+        for name, parameter in (document.get("parameters") or {}).items():
+            yield from _item(parameter, "label", f"parameter {name}")
 
 
 def _item(mapping, key, context=""):

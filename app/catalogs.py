@@ -23,9 +23,10 @@ KEYWORDS = ["-k", "lazy_gettext", "-k", "N_"]
 
 
 def extract(target: Path) -> None:
+    """Extract from the project root with relative paths, so locations do not depend on the checkout."""
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS,
-         "-c", "TRANSLATORS:", "--sort-by-file", "--omit-header", "-o", str(target), str(ROOT)],
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", *KEYWORDS,
+         "-c", "TRANSLATORS:", "--sort-by-file", "--omit-header", "-o", str(target), "."],
         check=True, cwd=ROOT, capture_output=True,
     )
 

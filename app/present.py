@@ -86,6 +86,8 @@ class ProgramView:
     name: str
     summary: str
     status: str
+    administered_by: str = ""
+    non_government: bool = False
     amount_yearly: str = ""
     amount_monthly: str = ""
     amount_range: str = ""
@@ -128,7 +130,8 @@ def _date(text: str) -> dt.date:
 
 def program_view(result, vocabulary) -> ProgramView:
     program = result.program
-    view = ProgramView(program.id, t(program.name), t(program.summary), result.status)
+    view = ProgramView(program.id, t(program.name), t(program.summary), result.status,
+                       t(program.administered_by), program.jurisdiction == "non-government")
     if result.amount_yearly is not None and result.status == ELIGIBLE:
         view.amount_yearly = money(result.amount_yearly)
         view.amount_monthly = money(result.amount_monthly)

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from markupsafe import escape
 
 from app import create_app
 
@@ -296,3 +297,16 @@ def test_hsts_only_over_https(app):
     secure = app.test_client().get("/en/", base_url="https://localhost")
     assert "Strict-Transport-Security" not in plain.headers
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
+
+
+def test_each_result_says_who_runs_it_and_marks_charities(app, vocabulary):
+    _, _, results = walk(app.test_client(), "en", dict(FAMILY, family_net_income="dont_know"), vocabulary)
+    html = results.get_data(as_text=True)
+    programs = app.extensions["ruleset"].programs
+    assert any(p.jurisdiction == "non-government" for p in programs)
+    for program in programs:
+        card = re.search(rf'<article[^>]*aria-labelledby="program-{program.id}">(.*?)</article>', html, re.S)
+        assert card, program.id
+        assert str(escape(f"Run by {program.administered_by}")) in card.group(1)
+        charity = "Not a government program" in card.group(1)
+        assert charity == (program.jurisdiction == "non-government"), program.id
