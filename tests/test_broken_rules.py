@@ -105,6 +105,12 @@ CASES = [
     ("duplicate_source", "programs/duplicate_source.yaml", 16, "the source id 'guide' is used twice"),
     ("duplicate_criterion", "programs/duplicate_criterion.yaml", 35,
      "the criterion id 'has_child' is used twice (first on line 29)"),
+    ("placeholder_without_comparison", "programs/placeholder_without_comparison.yaml", 33,
+     "the 'not_met' text uses {limit}, which only a single comparison (<, <=, >, >=) fills in"),
+    ("office_and_condition", "programs/office_and_condition.yaml", 36,
+     "criterion 'income' has both a condition and 'checked_by_office': keep one"),
+    ("criterion_without_condition", "programs/criterion_without_condition.yaml", 29,
+     "criterion 'has_child' needs 'condition' (or 'checked_by_office: true' instead of a condition)"),
     ("eligible_when_unknown", "programs/eligible_when_unknown.yaml", 41,
      "in 'eligible_when' 'has_child and lives_in_town': 'lives_in_town' is not a known"),
     # --- examples

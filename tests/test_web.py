@@ -124,7 +124,7 @@ def test_a_whole_family_reaches_results(app, vocabulary):
     assert len(asked) == len(set(asked))
     html = results.get_data(as_text=True)
     assert "Canada Child Benefit" in html and "Benefits you can likely get" in html
-    assert "$15,994 a year" in html  # 2 children under 6 below the first threshold: 2 x $7,997 (2025-26)
+    assert "$16,314 a year" in html  # 2 children under 6 below the first threshold: 2 x $8,157 (2026-27)
     assert "2025\u201326 figures" in html  # the freshness flag after June 2026
     for response in responses[1:]:
         assert response.headers["Cache-Control"] == "no-store"
@@ -261,8 +261,8 @@ def test_results_page_groups_and_explains(app, vocabulary):
     assert "What would decide it" in html
     assert "<details" in html and "Benefits you cannot get right now" in html
     assert "How to apply" in html and "Documents to have ready" in html
-    assert "Rules: ccb version 1.0.0, applied as of November 25, 2026." in html
-    assert "up to $15,994 a year" in html
+    assert "Rules: ccb version 1.1.0, applied as of November 25, 2026." in html
+    assert "up to $16,314 a year" in html
 
 
 def test_print_stylesheet_is_there(client):

@@ -426,16 +426,21 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         amount=amount, how_to_apply=document["how_to_apply"], documents=list(document["documents"]),
         contact=dict(document["contact"]), eligible_code=eligible_code, question_ids=frozenset(question_ids),
     )
-    program.exact = exact.build(program, list(scope.defs.values()))
+    # The exact path decides yes or no; a rule the office checks keeps a program at "maybe".
+    office = any(c.code == ("office",) for c in criteria)
+    program.exact = None if office else exact.build(program, list(scope.defs.values()))
     program.examples = examples
     program.id_line = document.line_of("id")
     return program, problems.errors
 
 
 def _params_in_definitions(scope: Scope) -> set:
+    """Parameters the program's own definitions read. Shared definitions count only where a
+    criterion or the amount uses them, and those already carry their parameters."""
     found = set()
     for definition in scope.defs.values():
-        found.update(definition.compiled.params)
+        if not definition.shared:
+            found.update(definition.compiled.params)
     return found
 
 
@@ -477,6 +482,19 @@ def _criteria(document, scope: Scope, problems: Problems, sources: dict, paramet
         if source is None:
             problems.add(item.line_of("source"), f"criterion '{cid}' cites a source '{item['source']}' "
                          "that is not listed under 'sources'")
+        if item.get("checked_by_office"):
+            if "condition" in item:
+                problems.add(item.line_of("condition"), f"criterion '{cid}' has both a condition and "
+                             "'checked_by_office': keep one")
+                continue
+            result.append(Criterion(cid, source, item.get("met", ""), item.get("not_met", ""), item["unknown"],
+                                    _office_checks, None, (), (), "", line, ("office",)))
+            continue
+        missing = [key for key in ("condition", "met", "not_met") if key not in item]
+        if missing:
+            problems.add(line, f"criterion '{cid}' needs {', '.join(repr(k) for k in missing)} "
+                         "(or 'checked_by_office: true' instead of a condition)")
+            continue
         text = item["condition"]
         cline = item.line_of("condition")
         compiled = _compile(text, scope, problems, cline, f"the condition of '{cid}'", BOOL)
@@ -491,9 +509,23 @@ def _criteria(document, scope: Scope, problems: Problems, sources: dict, paramet
             compared = tree.op
             unit = _unit_of(tree, scope, parameters)
             code = ("compare", tree.op, left.code, right.code)
+        else:
+            for key in ("met", "not_met", "unknown"):
+                used = sorted(set(PLACEHOLDER.findall(item[key])))
+                if used:
+                    problems.add(item.line_of(key), f"criterion '{cid}': the '{key}' text uses "
+                                 f"{', '.join(used)}, which only a single comparison (<, <=, >, >=) fills in")
         result.append(Criterion(cid, source, item["met"], item["not_met"], item["unknown"], fn, compared,
                                 tuple(sorted(compiled.params)), tuple(sorted(compiled.facts)), unit, line, code))
     return result
+
+
+PLACEHOLDER = re.compile(r"\{(?:value|limit|gap)\}")
+
+
+def _office_checks(env):
+    """A rule only the office can check: never known from the answers."""
+    return None
 
 
 def _comparison(op: str, lf, rf):
