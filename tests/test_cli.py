@@ -20,14 +20,14 @@ def invoke(*args):
 
 
 def test_check_passes_and_lists_stale_programs():
-    result = invoke("check", "--today", "2026-11-25")
+    result = invoke("check", "--today", "2027-11-25")
     assert result.exit_code == 0
-    assert "ccb: confirmed through 2026-06-30 (using 2025–26 figures)" in result.output
+    assert "ccb: confirmed through 2027-06-30 (using 2026–27 figures)" in result.output
     assert "marked unconfirmed" in result.output
 
 
 def test_check_lists_a_program_as_stale_only_after_its_confirmed_figures_end():
-    result = invoke("check", "--today", "2026-06-30")
+    result = invoke("check", "--today", "2027-06-30")
     assert result.exit_code == 0 and "  ccb: confirmed through" not in result.output
 
 
