@@ -8,7 +8,7 @@ PORT ?= 5000
 
 MO := translations/en/LC_MESSAGES/messages.mo translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run serve test lint bench translations clean
+.PHONY: run serve test lint bench crosscheck translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
+
+# Our engine against policyengine-canada on 2,000 generated households (docs/crosscheck.md).
+# Needs the optional `bench` extra, installed here (editable, like the rest); not part of `make test`.
+crosscheck: $(STAMP)
+	$(BIN)/python -c "import policyengine_canada" 2>/dev/null || $(BIN)/pip install --quiet --editable '.[bench]'
+	$(BIN)/python benchmarks/crosscheck.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
