@@ -71,7 +71,12 @@ def source(program, definitions) -> str:
     out = _Emitter(definitions)
     out.lines += ["def run(F, G, P, S, T):", "    o = []"]
     stop_at_no = program.eligible_fn is None
+    office = False
     for criterion in program.criteria:
+        if criterion.code == ("office",):  # only the office knows: never decided here
+            out.lines.append("    o.append(None)")
+            office = True
+            continue
         if criterion.code[0] == "compare":
             _, op, left, right = criterion.code
             out.needs(left + " " + right)
@@ -85,16 +90,19 @@ def source(program, definitions) -> str:
         out.needs(program.eligible_code)
         out.lines += ["    K = [c[0] if type(c) is tuple else c for c in o]",
                       f"    if not ({program.eligible_code}): return o, False, None"]
+    decided = "None" if office else "True"  # every other criterion met: "maybe" when the office has the last word
     if program.amount:
         out.needs(program.amount.code)
-        out.lines.append(f"    return o, True, {program.amount.code}")
+        out.lines.append(f"    return o, {decided}, {program.amount.code}")
     else:
-        out.lines.append("    return o, True, None")
+        out.lines.append(f"    return o, {decided}, None")
     return "\n".join(out.lines) + "\n"
 
 
 def build(program, definitions) -> object:
-    """Compile a program's exact-path function: run(F, G, P, S, T) -> (outcomes, eligible, amount)."""
+    """Compile a program's exact-path function: run(F, G, P, S, T) -> (outcomes, eligible, amount).
+
+    ``eligible`` is None (maybe) only for a program with a rule the office checks."""
     namespace = dict(HELPERS)
     exec(compile(source(program, definitions), f"<rules: {program.id}>", "exec"), namespace)  # noqa: S102
     return namespace["run"]

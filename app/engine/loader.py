@@ -426,9 +426,9 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         amount=amount, how_to_apply=document["how_to_apply"], documents=list(document["documents"]),
         contact=dict(document["contact"]), eligible_code=eligible_code, question_ids=frozenset(question_ids),
     )
-    # The exact path decides yes or no; a rule the office checks keeps a program at "maybe".
+    # With eligible_when, a rule the office checks needs three-valued logic: the general path does that.
     office = any(c.code == ("office",) for c in criteria)
-    program.exact = None if office else exact.build(program, list(scope.defs.values()))
+    program.exact = None if office and eligible_fn else exact.build(program, list(scope.defs.values()))
     program.examples = examples
     program.id_line = document.line_of("id")
     return program, problems.errors
