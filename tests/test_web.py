@@ -310,3 +310,11 @@ def test_each_result_says_who_runs_it_and_marks_charities(app, vocabulary):
         assert str(escape(f"Run by {program.administered_by}")) in card.group(1)
         charity = "Not a government program" in card.group(1)
         assert charity == (program.jurisdiction == "non-government"), program.id
+
+
+def test_a_program_you_cannot_get_lists_only_what_is_not_met(app, vocabulary):
+    _, _, results = walk(app.test_client(), "en", FAMILY, vocabulary)
+    html = results.get_data(as_text=True)
+    section = html.split('id="ineligible-heading"', 1)[1]
+    reasons = re.findall(r'<li class="reason reason-(\w+)"', section)
+    assert reasons and set(reasons) == {"not_met"}
