@@ -55,7 +55,8 @@ def test_when_nothing_is_left_to_ask_no_result_waits_on_an_askable_question(raw,
         return
     for result in results:
         if result.status == MAYBE:
-            assert result.deciding, result.program.id
+            # with nothing to ask, only a rule the office checks may leave a program at "maybe"
+            assert result.deciding or any(c.code == ("office",) for c in result.program.criteria), result.program.id
             assert not any(parsed.is_askable(q) for q in result.deciding), (result.program.id, result.deciding)
 
 
@@ -68,7 +69,8 @@ def test_a_household_that_answered_everything_gets_a_decision_everywhere(raw, da
     # "maybe" is left only where a rule only the office can check has the last word
     assert all(r.status != MAYBE or (not r.deciding and any(c.code == ("office",) for c in r.program.criteria))
                for r in results)
-    assert all(r.amount_yearly is not None for r in results if r.pays_money and r.program.amount.period != "once")
+    assert all(r.amount_yearly is not None for r in results
+               if r.pays_money and r.program.amount.period != "once" and r.status != MAYBE)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
