@@ -14,7 +14,9 @@ the 2024 tax year. PE works in calendar YEARs and reads a YEAR's parameters on 1
 - CCB, CDB, GST/HST credit, ACFB and OAS: PE year 2026, whose 1 January parameters are the ones
   that took effect in July 2025 (for ACFB PE has nothing after January 2023);
 - CWB: PE year 2025. PE keys each CWB figure at 31 December of its tax year, so its year 2025
-  carries the 2024 tax-year figures our CWB rules use.
+  carries the 2024 tax-year figures our CWB rules use. Our CWB amount is the basic amount only
+  (Alberta's disability supplement figures are not published in a source we read), so it is
+  compared with PE's cwb_base, not with canada_workers_benefit (basic amount plus supplement).
 
 Both engines get the same income: each adult's work income is PE's employment income, and the gap
 to the family net income (line 23600) is PE investment income of the person answering (or, when
@@ -22,9 +24,9 @@ work income is higher, deductions from total to net income), so PE's adjusted fa
 equals ours. Households are batched into one PE simulation per period.
 
 To tell what a disagreement comes from, a second PE run is "aligned": PE's parameters are set to
-our figures for the screening date, and the GST/HST credit's income is set to adjusted family
-net income. A disagreement that disappears there comes from figures (or that income), not from
-who qualifies.
+our figures for the screening date (for the CWB, Alberta's own basic-amount figures in place of
+PE's rest-of-Canada ones), and the GST/HST credit's income is set to adjusted family net income.
+A disagreement that disappears there comes from figures (or that income), not from who qualifies.
 """
 
 from __future__ import annotations
@@ -75,7 +77,10 @@ PROGRAMS = [
             "max(0, gst_credit_base + gst_credit_singles_boost - gst_credit_reduction) (household)",
             notes=["PE's own gst_credit uses Python max() and fails for more than one household at a "
                    "time, so its three parts are read and combined the same way."]),
-    Program("canada_workers_benefit", "Canada Workers Benefit", 2025, "canada_workers_benefit (household)"),
+    Program("canada_workers_benefit", "Canada Workers Benefit", 2025, "cwb_base (household)",
+            notes=["Our CWB amount is the basic amount only: Alberta's disability supplement figures are not "
+                   "published in a source we read. So it is compared with PE's cwb_base; PE's "
+                   "canada_workers_benefit adds the disability supplement (cwb_disability_supplement)."]),
     Program("acfb", "Alberta Child and Family Benefit", 2026, "alberta_child_and_family_benefit (household)"),
     Program("old_age_security", "Old Age Security pension", 2026, "oas_net of the person answering",
             notes=["Our OAS screens only the person answering, so PE's oas_net is read for that person only."]),
@@ -88,6 +93,7 @@ _N = {1: "one_child", 2: "two_children", 3: "three_children", 4: "four_or_more_c
 _ACFB = "gov.provinces.ab.benefits.acfb"
 _OAS = "gov.cra.benefits.old_age_security_pension"
 _GST = "gov.cra.tax.income.credits.gst_credit"
+_CWB = "gov.cra.benefits.cwb"
 
 # (program, our parameter names (first found is used), table key or None, PE path, factor ours -> PE)
 PARAMETERS = [
@@ -130,6 +136,18 @@ PARAMETERS = [
     ("old_age_security", ("oas_full_years", "full_years"), None, f"{_OAS}.eligibility.residence.full_base_amount", 1),
     ("old_age_security", ("recovery_threshold",), None, f"{_OAS}.repayment_tax[1].threshold", 1),
     ("old_age_security", ("recovery_rate",), None, f"{_OAS}.repayment_tax[1].rate", 1),
+    # The CWB basic amount. Every household is in Alberta, so our Alberta figures stand against PE's
+    # (rest-of-Canada) ones. Bracket 1 of PE's phase-in is the rate over the start.
+    ("canada_workers_benefit", ("ab_max_single",), None, f"{_CWB}.amount.single", 1),
+    ("canada_workers_benefit", ("ab_max_family",), None, f"{_CWB}.amount.family", 1),
+    *[("canada_workers_benefit", ("ab_work_start",), None, f"{_CWB}.phase_in.base.{kind}[1].threshold", 1)
+      for kind in ("single", "family")],
+    *[("canada_workers_benefit", ("ab_phase_in_rate",), None, f"{_CWB}.phase_in.base.{kind}[1].rate", 1)
+      for kind in ("single", "family")],
+    ("canada_workers_benefit", ("ab_threshold_single",), None, f"{_CWB}.phase_out.base.single[1].threshold", 1),
+    ("canada_workers_benefit", ("ab_threshold_family",), None, f"{_CWB}.phase_out.base.family[1].threshold", 1),
+    *[("canada_workers_benefit", ("ab_phase_out_rate",), None, f"{_CWB}.phase_out.base.{kind}[1].rate", 1)
+      for kind in ("single", "family")],
 ]
 
 
@@ -354,7 +372,8 @@ def pe_amounts(system, households: list[dict], year: int, aligned: bool, wanted:
         "ccb": lambda: sim.calculate("child_benefit", year),
         "cdb": lambda: sim.calculate("child_disability_benefit", year),
         "gst_hst_credit": gst,
-        "canada_workers_benefit": lambda: sim.calculate("canada_workers_benefit", year),
+        "canada_workers_benefit": lambda: sim.calculate("cwb_base", year),
+        "cwb_supplement": lambda: sim.calculate("cwb_disability_supplement", year),
         "acfb": lambda: sim.calculate("alberta_child_and_family_benefit", year),
         "old_age_security": lambda: sim.calculate("oas_net", year)[head_index],
         "oas_before_recovery": lambda: sim.calculate("oas_pre_repayment", year)[head_index],
@@ -398,11 +417,13 @@ FIGURES_CAUSE = {  # key, what it means
     "old_age_security": ("recovery threshold", "PE's recovery tax starts at {pe_threshold}, the threshold for "
                          "2025 income; ours at {our_threshold}, for 2024 income, which sets the July 2025 to June "
                          "2026 payments."),
+    "canada_workers_benefit": ("Alberta CWB figures", "PE uses the rest-of-Canada basic amount in Alberta "
+                               "({pe_cwb}); ours uses Alberta's own ({our_cwb})."),
 }
 
 
 def legend(pe_params: dict) -> dict:
-    out = {c.key: c.label for c in CAUSES}
+    out = {c.key: c.label.format(**pe_params) for c in CAUSES}
     out["status: ..."] = out.pop("status: {status}")
     out["under 19, alone"] = " / ".join(c.label for c in CAUSES if c.key == "under 19, alone")
     out.update({key: label.format(**pe_params) for key, label in FIGURES_CAUSE.values()})
@@ -449,32 +470,26 @@ def _adults_19(raw):
     return raw
 
 
-def _full_work(raw):
-    """$20,000 more work income for the person answering, same net income: the CWB fully phased in."""
-    raw = _copy(raw)
-    raw["you"]["working_income"] += 20_000
-    return raw
+CWB_SPOUSE_EXEMPTION = [0.0]  # our spouse_exemption on the screening date, set by main()
 
 
 def _spouse_exemption(raw):
-    """Our CWB's income: family net income less up to $14,000 of the lower earner's work income."""
+    """What our CWB leaves out of a couple's income: the lower earner's work income, up to the exemption."""
     if not raw.get("has_partner"):
         return 0
-    return min(14_000, raw["you"]["working_income"], raw["partner"]["working_income"])
+    return min(CWB_SPOUSE_EXEMPTION[0], raw["you"]["working_income"], raw["partner"]["working_income"])
 
 
-def _full_work_exempt(raw):
-    changed = _full_work(raw)
-    changed["family_net_income"] = raw["family_net_income"] - _spouse_exemption(raw)
-    return changed
+def _exempt(raw):
+    """The same household with the spouse exemption taken off its family net income."""
+    return dict(raw, family_net_income=raw["family_net_income"] - _spouse_exemption(raw))
 
 
 # PE runs on changed households (aligned figures), by name: (change, programs it is needed for).
 PE_VARIANTS = {
     "adults_18": (_adults_18, {"ccb", "cdb", "acfb"}),
     "adults_19": (_adults_19, {"canada_workers_benefit"}),
-    "full_work": (_full_work, {"canada_workers_benefit"}),
-    "full_work_exempt": (_full_work_exempt, {"canada_workers_benefit"}),
+    "exempt": (_exempt, {"canada_workers_benefit"}),
 }
 
 
@@ -500,28 +515,7 @@ class Case:
     criteria: dict
     params: dict
     pe_params: dict
-
-
-def _cwb_full_phase_in(case: Case) -> bool:
-    """Work income below what fully phases in PE's CWB (27% of work income over $3,000)."""
-    adults = _adults(case.raw)
-    family = case.raw.get("has_partner") or any(c["age"] < 19 for c in case.raw["children"])
-    full = case.pe_params["cwb_full_work_family" if family else "cwb_full_work_single"]
-    return case.ours is True and case.pe <= 0 and sum(a["working_income"] for a in adults) < full
-
-
-def _cwb_zero_points(case: Case) -> bool:
-    """Ours eligible and PE not, because Alberta's CWB stops at a higher income than PE's (federal) one."""
-    raw, params, pe_params = case.raw, case.params, case.pe_params
-    family = raw.get("has_partner") or any(c["age"] < 19 for c in raw["children"])
-    kind = "family" if family else "single"
-    income = raw["family_net_income"] - _spouse_exemption(raw)
-    supplement = any(a["dtc"] is True for a in _adults(raw))
-    ours_zero = params[f"ab_supplement_zero_{kind}" if supplement else f"ab_zero_{kind}"]
-    pe_zero = pe_params[f"cwb_zero_{kind}"]
-    if any(a["dtc"] is True and a["age"] >= 19 for a in _adults(raw)):  # PE: no supplement under 19
-        pe_zero = max(pe_zero, pe_params[f"cwb_supplement_zero_{kind}"])
-    return case.ours is True and pe_zero <= income < ours_zero
+    pe_aligned: float = 0.0  # PE with its figures set to ours
 
 
 CAUSES = [
@@ -539,19 +533,10 @@ CAUSES = [
     Cause("full-time student", "Ours: a full-time student with no partner or child cannot claim it. PE does not "
           "model studies.", {"canada_workers_benefit"},
           lambda c: c.criteria.get("not_full_time_student") == "not_met", ours_change=_not_student),
-    Cause("under 19 with the DTC", "A parent or partner under 19 with the disability tax credit gets the CWB "
-          "disability supplement; PE gives it to no one under 19.", {"canada_workers_benefit"},
-          lambda c: c.ours is True and c.pe <= 0 and any(a["dtc"] is True and a["age"] < 19 for a in _adults(c.raw)),
-          pe_variant="adults_19"),
-    Cause("work income too low", "PE phases the CWB in at 27% of work income over $3,000, so a low earner's "
-          "benefit can be reduced to $0 by income; our screen says eligible on family net income alone.",
-          {"canada_workers_benefit"}, _cwb_full_phase_in, pe_variant="full_work"),
-    Cause("spouse exemption", "Ours leaves up to $14,000 of the lower earner's work income out of a couple's "
-          "income, as the CRA does; PE has no such exemption.", {"canada_workers_benefit"},
-          lambda c: c.ours is True and c.pe <= 0 and _spouse_exemption(c.raw) > 0, pe_variant="full_work_exempt"),
-    Cause("Alberta CWB limits", "Alberta's own CWB stops at a higher income than in the rest of Canada; PE uses "
-          "the rest-of-Canada figures for Alberta.", {"canada_workers_benefit"},
-          lambda c: c.ours is True and c.pe <= 0, check=_cwb_zero_points),
+    # Only where PE, with its figures set to ours, still differs: otherwise the figures alone explain it.
+    Cause("spouse exemption", "Ours leaves the lower earner's work income, up to {our_exemption}, out of a "
+          "couple's income, as the CRA does; PE has no such exemption.", {"canada_workers_benefit"},
+          lambda c: _spouse_exemption(c.raw) > 0 and not _same(c.program, c.ours, c.pe_aligned), pe_variant="exempt"),
     Cause("senior with a partner", "The OAS recovery tax is on the person's own income, which we do not ask, so "
           "ours shows the most that can be paid; PE takes it off.", {"old_age_security"},
           lambda c: bool(c.raw.get("has_partner")), pe_variant="before_recovery"),
@@ -642,6 +627,7 @@ def main(argv=None) -> int:
         ours.append({r.program.id: r for r in results if r.program.id in by_id})
     ours_seconds = time.perf_counter() - t
     params_by_program = {p.id: params for p, _, params in ruleset.on(SCREEN_DATE) if p.id in by_id}
+    CWB_SPOUSE_EXEMPTION[0] = float(params_by_program.get("canada_workers_benefit", {}).get("spouse_exemption", 0))
 
     # Theirs: as published, and with PE's figures set to ours ("aligned").
     t = time.perf_counter()
@@ -654,7 +640,8 @@ def main(argv=None) -> int:
     runs = {}  # (variant, year) -> program -> values
     for year in sorted({p.pe_year for p in active}):
         wanted = {p.id for p in active if p.pe_year == year}
-        runs["published", year] = pe_amounts(baseline, households, year, False, wanted)
+        supplement = {"cwb_supplement"} if "canada_workers_benefit" in wanted else set()
+        runs["published", year] = pe_amounts(baseline, households, year, False, wanted | supplement)
         extra = {"oas_before_recovery"} if "old_age_security" in wanted else set()
         runs["aligned", year] = pe_amounts(aligned_system, households, year, True, wanted | extra)
         runs["before_recovery", year] = {"old_age_security": runs["aligned", year].get("oas_before_recovery")}
@@ -679,6 +666,9 @@ def main(argv=None) -> int:
         year_runs = {variant: values for (variant, year), values in runs.items() if year == program.pe_year}
         summary["programs"][program.id] = check_program(program, ruleset, households, ours, year_runs,
                                                         params_by_program[program.id], pe_params)
+    if "canada_workers_benefit" in by_id and by_id["canada_workers_benefit"].compare == "amount":
+        summary["programs"]["canada_workers_benefit"]["disability_supplement"] = supplement_note(
+            households, ours, runs["published", by_id["canada_workers_benefit"].pe_year]["cwb_supplement"])
     summary["seconds"]["total"] = round(time.perf_counter() - started, 2)
 
     report(summary, active)
@@ -701,20 +691,31 @@ def pe_side_parameters(system, params_by_program: dict) -> dict:
         year = PROGRAMS_BY_ID["old_age_security"].pe_year
         pe = pe_node(system.parameters, f"{_OAS}.repayment_tax[1].threshold")(f"{year}-01-01")
         out["pe_threshold"] = f"${pe:,.0f}"
-    at = f"{PROGRAMS_BY_ID['canada_workers_benefit'].pe_year}-01-01"
-    cwb = system.parameters.gov.cra.benefits.cwb
-    for kind in ("single", "family"):
-        maximum = cwb.amount.children[kind](at)
-        phase_in = cwb.phase_in.base.children[kind]
-        start, rate = phase_in.brackets[1].threshold(at), phase_in.brackets[1].rate(at)
-        out[f"cwb_full_work_{kind}"] = start + maximum / rate
-        phase_out = cwb.phase_out.base.children[kind].brackets[1]
-        out[f"cwb_zero_{kind}"] = phase_out.threshold(at) + maximum / phase_out.rate(at)
-    supplement = cwb.amount.disability_supplement(at)
-    for kind, table in (("single", "single"), ("family", "family_with_one_spouse_disabled")):
-        phase_out = cwb.phase_out.disability_supplement.children[table].brackets[1]
-        out[f"cwb_supplement_zero_{kind}"] = phase_out.threshold(at) + supplement / phase_out.rate(at)
+    cwb = params_by_program.get("canada_workers_benefit")
+    if cwb and "ab_max_single" in cwb:
+        at = f"{PROGRAMS_BY_ID['canada_workers_benefit'].pe_year}-01-01"
+        p = system.parameters.gov.cra.benefits.cwb
+        single_in, single_out = p.phase_in.base.single.brackets[1], p.phase_out.base.single.brackets[1]
+        out["pe_cwb"] = (f"{single_in.rate(at):.0%} of work income over ${single_in.threshold(at):,.0f}, up to "
+                         f"${p.amount.single(at):,.0f} single or ${p.amount.family(at):,.0f} family, less "
+                         f"{single_out.rate(at):.0%} of income over ${single_out.threshold(at):,.0f} or "
+                         f"${p.phase_out.base.family.brackets[1].threshold(at):,.0f}")
+        out["our_cwb"] = (f"{cwb['ab_phase_in_rate']:.0%} over ${cwb['ab_work_start']:,.0f}, up to "
+                          f"${cwb['ab_max_single']:,.0f} or ${cwb['ab_max_family']:,.0f}, less "
+                          f"{cwb['ab_phase_out_rate']:.0%} over ${cwb['ab_threshold_single']:,.0f} or "
+                          f"${cwb['ab_threshold_family']:,.0f}")
+        out["our_exemption"] = f"${cwb['spouse_exemption']:,.0f}"
     return out
+
+
+def supplement_note(households, ours, supplement) -> dict:
+    """Not compared: where PE pays a CWB disability supplement (rest-of-Canada figures), and how often our
+    basic amount is $0 there, so that ours says "not eligible" while a supplement may be paid."""
+    paid = [i for i in range(len(households)) if float(supplement[i]) > 0]
+    zero = [i for i in paid if ours[i]["canada_workers_benefit"].status == INELIGIBLE]
+    return {"pe_pays_supplement": len(paid), "ours_basic_zero_there": len(zero),
+            "examples": [{"household": i, "pe_supplement": round(float(supplement[i]), 2),
+                          "answers": households[i]} for i in zero[:3]]}
 
 
 def check_program(program: Program, ruleset, households, ours, runs: dict, params: dict, pe_params: dict) -> dict:
@@ -738,7 +739,8 @@ def check_program(program: Program, ruleset, households, ours, runs: dict, param
             if program.compare == "amount":
                 worst_agreeing = max(worst_agreeing, abs(mine - theirs))
             continue
-        case = Case(program, i, raw, result, mine, theirs, result.criteria_statuses(), params, pe_params)
+        case = Case(program, i, raw, result, mine, theirs, result.criteria_statuses(), params, pe_params,
+                    float(runs["aligned"][program.id][i]))
         why = explain_disagreement(case, ruleset, runs)
         entry = causes[why]
         entry["count"] += 1
@@ -809,6 +811,10 @@ def report(summary: dict, active) -> None:
     sec = summary["seconds"]
     print(f"\nTime: ours {sec['ours_screening']:.2f} s for all households; PE set-up {sec['pe_setup']:.2f} s, "
           f"PE simulations {sec['pe_simulations']:.2f} s; total {sec['total']:.1f} s")
+    note = summary["programs"].get("canada_workers_benefit", {}).get("disability_supplement")
+    if note:
+        print(f"\nCWB disability supplement (not compared): PE pays it to {note['pe_pays_supplement']} households; "
+              f"in {note['ours_basic_zero_there']} of them our basic amount is $0, so ours says not eligible.")
     unexplained = sum(s["unexplained"] for s in summary["programs"].values())
     if unexplained:
         print(f"\n{unexplained} disagreements have no known cause: read their examples in the summary.")
