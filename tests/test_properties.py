@@ -56,7 +56,7 @@ def test_when_nothing_is_left_to_ask_no_result_waits_on_an_askable_question(raw,
     for result in results:
         if result.status == MAYBE:
             # with nothing to ask, only a rule the office checks may leave a program at "maybe"
-            assert result.deciding or any(c.code == ("office",) for c in result.program.criteria), result.program.id
+            assert result.deciding or result.program.has_office_check, result.program.id
             assert not any(parsed.is_askable(q) for q in result.deciding), (result.program.id, result.deciding)
 
 
@@ -67,7 +67,7 @@ def test_a_household_that_answered_everything_gets_a_decision_everywhere(raw, da
     results = screen(RULESET, parsed, date)
     assert plan(RULESET, parsed, date, results) == []
     # "maybe" is left only where a rule only the office can check has the last word
-    assert all(r.status != MAYBE or (not r.deciding and any(c.code == ("office",) for c in r.program.criteria))
+    assert all(r.status != MAYBE or (not r.deciding and r.program.has_office_check)
                for r in results)
     assert all(r.amount_yearly is not None for r in results
                if r.pays_money and r.program.amount.period != "once" and r.status != MAYBE)
@@ -91,6 +91,5 @@ def test_the_fast_path_is_taken_for_a_fully_answered_household():
 
     parsed = VOCABULARY.parse_answers(complete_household(VOCABULARY, has_partner=False))
     for program in RULESET.programs:
-        office = any(c.code == ("office",) for c in program.criteria)
-        assert (program.exact is None) == (office and program.eligible_fn is not None), program.id
+        assert (program.exact is None) == (program.has_office_check and program.eligible_fn is not None), program.id
         assert program.question_ids.isdisjoint(parsed.unknown_questions), program.id

@@ -73,7 +73,7 @@ def source(program, definitions) -> str:
     stop_at_no = program.eligible_fn is None
     office = False
     for criterion in program.criteria:
-        if criterion.code == ("office",):  # only the office knows: never decided here
+        if criterion.checked_by_office:  # only the office knows: never decided here
             out.lines.append("    o.append(None)")
             office = True
             continue

@@ -29,7 +29,7 @@ from .compile import (
 )
 from .errors import AnswerError, RuleError, RulesInvalid
 from .expr import ExprSyntaxError
-from .model import Amount, Criterion, Example, Parameter, Program, Source, ValueEntry
+from .model import OFFICE_CHECK, Amount, Criterion, Example, Parameter, Program, Source, ValueEntry
 from .schema import schema_errors
 from .vocabulary import Fact, Group, Section, Vocabulary
 from .yamlsource import LineDict, LineList, load_yaml_file
@@ -427,8 +427,8 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         contact=dict(document["contact"]), eligible_code=eligible_code, question_ids=frozenset(question_ids),
     )
     # With eligible_when, a rule the office checks needs three-valued logic: the general path does that.
-    office = any(c.code == ("office",) for c in criteria)
-    program.exact = None if office and eligible_fn else exact.build(program, list(scope.defs.values()))
+    program.exact = (None if program.has_office_check and eligible_fn
+                     else exact.build(program, list(scope.defs.values())))
     program.examples = examples
     program.id_line = document.line_of("id")
     return program, problems.errors
@@ -488,7 +488,7 @@ def _criteria(document, scope: Scope, problems: Problems, sources: dict, paramet
                              "'checked_by_office': keep one")
                 continue
             result.append(Criterion(cid, source, item.get("met", ""), item.get("not_met", ""), item["unknown"],
-                                    _office_checks, None, (), (), "", line, ("office",)))
+                                    _office_checks, None, (), (), "", line, OFFICE_CHECK))
             continue
         missing = [key for key in ("condition", "met", "not_met") if key not in item]
         if missing:

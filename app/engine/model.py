@@ -55,6 +55,9 @@ class Parameter:
         return found
 
 
+OFFICE_CHECK = ("office",)  # the code of a criterion written `checked_by_office: true`
+
+
 @dataclass
 class Criterion:
     id: str
@@ -68,7 +71,12 @@ class Criterion:
     facts: tuple  # question ids read
     unit: str  # "money", "number", "rate" or "" for what is compared
     line: int
-    code: tuple = ()  # exact-path source: ("test", expr) or ("compare", op, left, right)
+    code: tuple = ()  # exact-path source: ("test", expr), ("compare", op, left, right) or OFFICE_CHECK
+
+    @property
+    def checked_by_office(self) -> bool:
+        """A rule only the office can check: never known from the answers."""
+        return self.code == OFFICE_CHECK
 
 
 @dataclass
@@ -145,6 +153,11 @@ class Program:
                 self._params_cache.clear()
             self._params_cache[day] = cached
         return cached
+
+    @property
+    def has_office_check(self) -> bool:
+        """Some rule only the office can check, so the best result is "may be eligible"."""
+        return any(c.checked_by_office for c in self.criteria)
 
     def benefit_year(self, day: dt.date) -> str:
         """The benefit year holding a date, written like '2025–26' (or '2025')."""
