@@ -13,15 +13,24 @@ from pathlib import Path
 
 import click
 
-from app.engine import RULES_DIR, AnswerError, RulesInvalid, load_ruleset, screen
+from app.engine import RulesInvalid, load_ruleset, screen
 from app.engine.examples import run_examples
-from app.engine.report import result_details, results_table
 from app.engine.schema import SCHEMA_FILES, load_schema
+from app.paths import RULES_DIR, TRANSLATIONS_DIR
+from app.services.explain import Explainer
+from app.services.household import HouseholdInvalid, read_household_file
+from app.services.language import load_languages
+from app.services.report import result_details, result_json, results_table
 
 rules_option = click.option(
     "--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=RULES_DIR,
     show_default=True, help="The folder holding questions.yaml and programs/.",
 )
+
+
+def _english(ruleset) -> Explainer:
+    """Reports for policy staff are in English, in the same sentences the pages use."""
+    return Explainer(ruleset, load_languages(TRANSLATIONS_DIR)["en"])
 
 
 def _load(rules_dir: Path):
@@ -75,7 +84,7 @@ def test(rules_dir: Path, program_ids):
         click.echo(f"FAIL {program.file}:{example.line}: {program.id}: {example.name}")
         for mismatch in outcome.mismatches:
             click.echo(f"  {mismatch}")
-        click.echo(_indent(result_details(outcome.result, ruleset.vocabulary), "  "))
+        click.echo(_indent(result_details(outcome.result, _english(ruleset)), "  "))
         click.echo()
     click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     if failed or not outcomes:
@@ -91,24 +100,29 @@ def test(rules_dir: Path, program_ids):
 def explain(household: Path, on, fmt: str, rules_dir: Path):
     """Screen one household, given as a JSON file of answers."""
     ruleset = _load(rules_dir)
-    data = _read_household(household)
-    date = on.date() if on else _file_date(data, household)
     try:
-        answers = ruleset.vocabulary.parse_answers(data.get("answers"))
-    except AnswerError as error:
-        for question, message in error.problems:
-            click.echo(f"{household}: answer '{question}' {message}", err=True)
+        text = household.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        click.echo(f"{household}: cannot read the file ({exc.__class__.__name__})", err=True)
         sys.exit(2)
-    results = screen(ruleset, answers, date)
+    try:
+        found = read_household_file(text, ruleset.vocabulary)
+    except HouseholdInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(f"{household}: {problem}", err=True)
+        sys.exit(2)
+    date = on.date() if on else (found.date or dt.date.today())
+    results = screen(ruleset, found.answers, date)
+    english = _english(ruleset)
     if fmt == "json":
-        payload = {"date": date.isoformat(), "results": [r.to_dict() for r in results]}
+        payload = {"date": date.isoformat(), "results": [result_json(r, english) for r in results]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(f"Screening as of {date}\n")
-    click.echo(results_table(results))
+    click.echo(results_table(results, english))
     for result in results:
         click.echo()
-        click.echo(result_details(result, ruleset.vocabulary))
+        click.echo(result_details(result, english))
 
 
 @rules.command("schema")
@@ -118,38 +132,6 @@ def schema(kind):
     kinds = [kind] if kind else sorted(SCHEMA_FILES)
     payload = {k: load_schema(k) for k in kinds}
     click.echo(json.dumps(payload[kind] if kind else payload, indent=2))
-
-
-def _read_household(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        click.echo(f"{path}: cannot read the file ({exc.__class__.__name__})", err=True)
-        sys.exit(2)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        click.echo(f"{path}:{exc.lineno}: this is not valid JSON: {exc.msg}", err=True)
-        sys.exit(2)
-    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        click.echo(f"{path}: the file must be a JSON object with an \"answers\" object in it", err=True)
-        sys.exit(2)
-    unknown = set(data) - {"answers", "date", "description"}
-    if unknown:
-        click.echo(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: answers, date, description",
-                   err=True)
-        sys.exit(2)
-    return data
-
-
-def _file_date(data: dict, path: Path) -> dt.date:
-    if "date" not in data:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(str(data["date"]))
-    except ValueError:
-        click.echo(f"{path}: the date {data['date']!r} is not written YYYY-MM-DD", err=True)
-        sys.exit(2)
 
 
 def _indent(text: str, prefix: str) -> str:

@@ -30,10 +30,12 @@ def test_refuses_to_start_on_broken_rules(tmp_path, capsys):
     assert "rules/programs/federal/gst_hst_credit.yaml:" in capsys.readouterr().err
 
 
-def test_the_engine_imports_nothing_from_flask():
+def test_the_engine_and_the_services_import_nothing_from_flask():
     import subprocess
     import sys
 
-    code = "import sys, app.engine, app.engine.examples, app.engine.report; print('flask' in sys.modules)"
+    modules = ["app.engine", "app.engine.examples", "app.cli"] + [
+        f"app.services.{path.stem}" for path in (ROOT / "app" / "services").glob("*.py") if path.stem != "__init__"]
+    code = f"import sys, {', '.join(modules)}; print('flask' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "False"

@@ -11,9 +11,10 @@ Typical use::
 """
 
 from .errors import AnswerError, RuleError, RulesInvalid
-from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ProgramResult, explain, format_money, screen
+from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ProgramResult, screen
 from .loader import RULES_DIR, Ruleset, load_ruleset
 from .planner import plan
+from .qid import QuestionId
 from .vocabulary import DONT_KNOW
 
 __all__ = [
@@ -23,12 +24,11 @@ __all__ = [
     "INELIGIBLE",
     "MAYBE",
     "ProgramResult",
+    "QuestionId",
     "RULES_DIR",
     "RuleError",
     "Ruleset",
     "RulesInvalid",
-    "explain",
-    "format_money",
     "load_ruleset",
     "plan",
     "screen",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from .qid import QuestionId
+
 
 class RuleError(Exception):
     """One problem in a rule file, located by file and line."""
@@ -28,9 +32,16 @@ class RulesInvalid(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+class AnswerProblem(NamedTuple):
+    """One answer that does not fit: which question (typed, with the member) and why, in plain words."""
+
+    question: QuestionId
+    message: str
+
+
 class AnswerError(Exception):
     """Answers that do not fit the question vocabulary (a wrong type, an unknown fact)."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems  # (question id, plain message)
+    def __init__(self, problems: list[AnswerProblem]):
+        self.problems = problems
         super().__init__("; ".join(f"{q}: {m}" for q, m in problems))

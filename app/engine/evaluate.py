@@ -23,14 +23,6 @@ INELIGIBLE = "ineligible"
 STATUS_WORDS = {True: "met", False: "not_met", None: "unknown"}
 
 
-def N_(text: str) -> str:
-    """Marks English text for the translation catalogue; the web layer translates it."""
-    return text
-
-
-ZERO_AMOUNT = N_("With the income you gave, the amount works out to $0.")
-
-
 def round_cents(x: float) -> float:
     """Half-up rounding to the cent, steady against binary fractions."""
     if x in (math.inf, -math.inf):
@@ -40,10 +32,10 @@ def round_cents(x: float) -> float:
 
 class ProgramResult:
     __slots__ = ("program", "answers", "date", "rules_date", "status", "outcomes", "amount_lo", "amount_hi",
-                 "zero_amount", "deciding")
+                 "zero_amount", "deciding", "error")
 
     def __init__(self, program, answers, date, rules_date, status, outcomes, amount_lo, amount_hi, zero_amount,
-                 deciding):
+                 deciding, error=None):
         self.program = program
         self.answers = answers
         self.date = date
@@ -54,6 +46,7 @@ class ProgramResult:
         self.amount_hi = amount_hi
         self.zero_amount = zero_amount
         self.deciding = deciding  # question ids that could still change this result
+        self.error = error  # why the rules could not be worked out for this household (then "maybe"), or None
 
     # -- amounts -----------------------------------------------------------------
 
@@ -164,7 +157,6 @@ class ProgramResult:
             row = {
                 "id": criterion.id,
                 "status": STATUS_WORDS[status],
-                "template": {True: criterion.met, False: criterion.not_met, None: criterion.unknown}[status],
                 "unit": criterion.unit,
                 "source": _source(criterion.source),
                 "parameters": [self._parameter(name) for name in criterion.params],
@@ -177,14 +169,11 @@ class ProgramResult:
                 row["limit"] = _plain(limit)
                 if status is False and type(value) is not Interval and type(limit) is not Interval:
                     row["gap"] = round_cents(abs(value - limit))
-            row["explanation"] = explain(row["template"], row)
             rows.append(row)
         if self.zero_amount:
-            rows.append({
+            rows.append({  # the amount works out to $0
                 "id": "amount",
                 "status": "not_met",
-                "template": ZERO_AMOUNT,
-                "explanation": ZERO_AMOUNT,
                 "unit": "money",
                 "source": None,
                 "parameters": [self._parameter(n) for n in program.amount.params],
@@ -198,7 +187,6 @@ class ProgramResult:
             return None
         return {
             "period": amount.period,
-            "explanation": amount.explain,
             "parameters": [self._parameter(n) for n in amount.params],
             "facts": {qid: self._fact_value(qid) for qid in amount.facts},
         }
@@ -223,10 +211,9 @@ class ProgramResult:
             return _json_value(answers.values[qid])
         if qid in answers.dont_know:
             return "dont_know"
-        if "." in qid:
-            gid, name = qid.split(".", 1)
-            people = answers.groups.get(gid, ((), ()))[0]
-            return [_member_value(m, name) for m in people]
+        typed = answers.vocabulary.qid(qid)
+        if typed is not None and typed.is_member_fact:
+            return [_member_value(m, typed.fact) for m in answers.groups[typed.group][0]]
         if qid in answers.members:
             return len(answers.members[qid])
         return "unknown"
@@ -278,43 +265,6 @@ def _source(source) -> dict | None:
     return {"id": source.id, "title": source.title, "url": source.url, "checked": source.checked.isoformat()}
 
 
-def format_money(x) -> str:
-    if isinstance(x, dict):
-        return f"{format_money(x['from'])} to {format_money(x['to'])}"
-    if x == int(x):
-        return f"${int(x):,}"
-    return f"${x:,.2f}"
-
-
-def format_value(x, unit: str) -> str:
-    """A number written in English for its unit: $7,997, 7%, 3; a range as "a to b"."""
-    if isinstance(x, dict):
-        return f"{format_value(x['from'], unit)} to {format_value(x['to'], unit)}"
-    if unit == "money":
-        return format_money(x)
-    if unit == "rate":
-        return f"{x * 100:g}%"
-    return f"{x:g}"
-
-
-def describe_parameter_value(parameter: dict, fmt=format_value) -> str:
-    """A parameter's value from a trace, a table shown row by row ("1: 7%, 2: 13.5%")."""
-    value, unit = parameter["value"], parameter["unit"]
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {fmt(row, unit)}" for key, row in value.items())
-    return fmt(value, unit)
-
-
-def explain(template: str, row: dict, fmt=format_value) -> str:
-    """Fill {value}, {limit} and {gap} into an explanation, written the reader's way."""
-    unit = row.get("unit") or "number"
-    fills = {key: fmt(row[key], unit) for key in ("value", "limit", "gap") if row.get(key) is not None}
-    try:
-        return template.format(**fills)
-    except (KeyError, IndexError, ValueError):
-        return template
-
-
 def _matters(program, outcomes, index: int, env) -> bool:
     """Would settling this one unknown criterion, either way, change eligibility?"""
     statuses = [_status(o) for o in outcomes]
@@ -341,21 +291,66 @@ def _eligibility(program, outcomes, env):
     return result
 
 
+# What a program's own functions may raise for some household (a formula dividing by zero in
+# plain Python, a number too big for a table key, ...). Screening never stops for it.
+_FAILURES = (ArithmeticError, ValueError, TypeError)
+_INF = math.inf
+NOT_FINITE = "amount is not a finite number"
+
+
 def screen_program(program, answers, env: Env, date: dt.date, fast: bool = True, rules_date=None,
                    params=None) -> ProgramResult:
     if rules_date is None:
         rules_date = program.rules_date(date)
         params = program.parameter_values(rules_date)
+    return _screen_all(((program, rules_date, params),), answers, env, date, fast)[0]
+
+
+def _screen_all(plan, answers, env: Env, date: dt.date, fast: bool) -> list[ProgramResult]:
+    """Each program on the fast path when it can settle it, else on the general path."""
+    results = []
+    append = results.append
+    facts, members, shared, unknown = answers.facts, answers.member_values, env.exact_shared, answers.unknown_questions
+    for program, rules_date, params in plan:
+        run = program.exact
+        if run is None or not fast:
+            append(_screen_slow(program, answers, env, date, rules_date, params))
+            continue
+        try:
+            settled = run(facts, members, params, shared, date, unknown)
+        except _FAILURES as exc:
+            append(_failed(program, answers, env, date, rules_date, params, _describe(exc)))
+            continue
+        if settled is None:  # it reads a question that is not answered
+            append(_screen_slow(program, answers, env, date, rules_date, params))
+            continue
+        outcomes, eligible, value = settled
+        zero_amount = False
+        if value is not None:
+            if not -_INF < value < _INF:
+                append(_failed(program, answers, env, date, rules_date, params, NOT_FINITE))
+                continue
+            if value < 0:
+                value = 0.0
+            if eligible is not False and value < 0.005:  # less than half a cent is nothing to pay
+                zero_amount = True
+                eligible = False
+        status = ELIGIBLE if eligible else (INELIGIBLE if eligible is False else MAYBE)
+        append(ProgramResult(program, answers, date, rules_date, status, outcomes, value, value, zero_amount, ()))
+    return results
+
+
+def _screen_slow(program, answers, env: Env, date: dt.date, rules_date, params) -> ProgramResult:
+    """The general three-valued path, for a program that reads an unanswered question."""
     undecided = []
-    if fast and program.exact is not None and program.question_ids.isdisjoint(answers.unknown_questions):
-        # Nothing this program reads is unknown: plain Python, no ranges needed.
-        outcomes, eligible, value = program.exact(answers.facts, answers.member_values, params, env.exact_shared,
-                                                  date)
-        amount_lo = amount_hi = value
-    else:
+    try:
         outcomes, eligible, amount_lo, amount_hi = _screen_general(program, env, params, undecided)
+    except _FAILURES as exc:
+        return _failed(program, answers, env, date, rules_date, params, _describe(exc))
     zero_amount = False
     if amount_lo is not None:
+        if not -_INF < amount_lo <= amount_hi < _INF:
+            return _failed(program, answers, env, date, rules_date, params, NOT_FINITE)
         amount_lo, amount_hi = max(amount_lo, 0.0), max(amount_hi, 0.0)
         if eligible is not False:
             if amount_hi < 0.005:  # less than half a cent is nothing to pay (binary fractions leave crumbs)
@@ -372,6 +367,30 @@ def screen_program(program, answers, env: Env, date: dt.date, fast: bool = True,
     deciding = tuple(dict.fromkeys(undecided)) if (undecided and status != INELIGIBLE) else ()
     return ProgramResult(program, answers, date, rules_date, status, outcomes, amount_lo, amount_hi, zero_amount,
                          deciding)
+
+
+def _describe(exc: Exception) -> str:
+    message = str(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _failed(program, answers, env: Env, date: dt.date, rules_date, params, error: str) -> ProgramResult:
+    """A program whose rules cannot be worked out for this household: "maybe", with no amount and
+    nothing to ask. Each criterion that can still be worked out on its own is kept for the trace."""
+    env.params = params
+    env.defs = {}
+    env.touched.clear()
+    outcomes = []
+    for criterion in program.criteria:
+        saved = env.member
+        try:
+            outcomes.append(criterion.fn(env))
+        except _FAILURES:
+            outcomes.append(None)
+        finally:
+            env.member = saved
+    env.touched.clear()
+    return ProgramResult(program, answers, date, rules_date, MAYBE, outcomes, None, None, False, (), error)
 
 
 def _screen_general(program, env: Env, params: dict, undecided: list):
@@ -410,10 +429,10 @@ def _screen_general(program, env: Env, params: dict, undecided: list):
 
 
 def screen(ruleset, answers, date: dt.date | None = None, fast: bool = True) -> list[ProgramResult]:
-    """Results for every program in effect on the date (default: today).
+    """Results for every program in effect on the date (default: today). Never raises for
+    answers the vocabulary accepted: a program whose rules cannot be worked out for them gives
+    a "maybe" result that says why in ``error``.
 
     ``fast=False`` uses the general three-valued path everywhere (for tests)."""
     date = date or dt.date.today()
-    env = Env(answers, date)
-    return [screen_program(p, answers, env, date, fast, rules_date, params)
-            for p, rules_date, params in ruleset.on(date)]
+    return _screen_all(ruleset.on(date), answers, Env(answers, date), date, fast)

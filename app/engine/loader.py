@@ -372,6 +372,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     criteria = _criteria(document, scope, problems, sources, parameters)
     eligible_fn = None
     eligible_code = ""
+    criteria_scope = None
     question_ids = set()
     for criterion in criteria:
         question_ids.update(criterion.facts)
@@ -426,9 +427,8 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         amount=amount, how_to_apply=document["how_to_apply"], documents=list(document["documents"]),
         contact=dict(document["contact"]), eligible_code=eligible_code, question_ids=frozenset(question_ids),
     )
-    # With eligible_when, a rule the office checks needs three-valued logic: the general path does that.
-    program.exact = (None if program.has_office_check and eligible_fn
-                     else exact.build(program, list(scope.defs.values())))
+    # With eligible_when, a rule the office checks is read with three-valued logic there too.
+    program.exact = exact.build(program, list(scope.defs.values()), criteria_scope if eligible_fn else None)
     program.examples = examples
     program.id_line = document.line_of("id")
     return program, problems.errors
@@ -596,14 +596,19 @@ def _examples(document, vocabulary: Vocabulary, problems: Problems) -> list:
     return result
 
 
-def _answer_line(answers, question: str, fallback: int) -> int:
-    """The line of one answer in an example, from a path like 'children[2].age'."""
+def _answer_line(answers, question, fallback: int) -> int:
+    """The line of one answer in an example, from its typed id (``children[2].age``)."""
+    if question.group is None:
+        path = [question.fact]
+    else:
+        path = [question.group] + ([question.member] if question.member is not None else []) + \
+            ([question.fact] if question.fact else [])
     node, line = answers, fallback
-    for part in question.replace("]", "").replace("[", ".").split("."):
-        if isinstance(node, LineDict) and part in node:
+    for part in path:
+        if isinstance(node, LineDict) and isinstance(part, str) and part in node:
             line, node = node.line_of(part), node[part]
-        elif isinstance(node, LineList) and part.isdigit() and 0 < int(part) <= len(node):
-            line, node = node.line_of(int(part) - 1), node[int(part) - 1]
+        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
+            line, node = node.line_of(part), node[part]
         else:
             break
     return line

@@ -14,10 +14,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from .errors import AnswerError
+from .errors import AnswerError, AnswerProblem
+from .qid import QuestionId
 from .values import Interval
 
 DONT_KNOW = "dont_know"
+NO_DONT_KNOW = "\"I don't know\" is not an answer to this question"
+NO_SUCH_QUESTION = "there is no such question"
 UNBOUNDED = 1e12  # a money or number fact with no stated limit
 
 
@@ -73,7 +76,13 @@ class Fact:
                     raw = float(raw.strip())
                 except ValueError:
                     raise ValueError("must be a number") from None
-            if not isinstance(raw, (int, float)) or math.isnan(raw) or math.isinf(raw):
+            if not isinstance(raw, (int, float)):
+                raise ValueError("must be a number")
+            try:
+                finite = math.isfinite(raw)  # an int of hundreds of digits is too big for a float
+            except OverflowError:
+                finite = False
+            if not finite:
                 raise ValueError("must be a number")
             if self.integer and raw != int(raw):
                 raise ValueError("must be a whole number")
@@ -164,9 +173,14 @@ class Vocabulary:
         for group in self.person_groups:
             group.unknown_values = {name: f.unknown_value() for name, f in group.facts.items()}
             group.fact_names = frozenset(group.facts)
+        self._question_order = self._order_questions()
+        self._ids = self._typed_ids()
 
     def questions(self) -> list:
-        """Every question id in questionnaire order."""
+        """Every question id, as text, in questionnaire order."""
+        return self._question_order
+
+    def _order_questions(self) -> list:
         items = []
         for fact in self.facts.values():
             items.append((fact.order, fact.id))
@@ -178,18 +192,30 @@ class Vocabulary:
                     items.append((fact.order, fact.id))
         return [qid for _, qid in sorted(items)]
 
-    def question(self, qid: str):
-        """The Fact or Group a question id names, or None."""
-        if qid in self.facts:
-            return self.facts[qid]
-        if "." in qid:
-            gid, name = qid.split(".", 1)
-            group = self.groups.get(gid)
-            if group and group.kind != "union":
-                return group.facts.get(name)
+    def _typed_ids(self) -> dict:
+        ids = {fid: QuestionId.household(fid) for fid in self.facts}
+        for group in self.person_groups:
+            if group.kind == "list":
+                ids[group.id] = QuestionId.of_member(group.id, None)
+            for name in group.facts:
+                ids[f"{group.id}.{name}"] = QuestionId.of_member(group.id, name)
+        return ids
+
+    def qid(self, text) -> QuestionId | None:
+        """The typed id of a question the vocabulary asks, from its text; None for anything else."""
+        if isinstance(text, QuestionId):
+            return text if text.member is None and str(text) in self._ids else None
+        return self._ids.get(text) if isinstance(text, str) else None
+
+    def question(self, qid):
+        """The Fact or Group a question id (text or typed) names, or None."""
+        typed = self.qid(qid)
+        if typed is None:
             return None
-        group = self.groups.get(qid)
-        return group if group and group.kind == "list" else None
+        if typed.group is None:
+            return self.facts[typed.fact]
+        group = self.groups[typed.group]
+        return group if typed.fact is None else group.facts[typed.fact]
 
     def phantom(self, group_id: str) -> Member:
         return self._phantoms[group_id]
@@ -197,24 +223,26 @@ class Vocabulary:
     def parse_answers(self, raw) -> Answers:
         """Check answers given as a plain mapping; raise AnswerError listing every problem."""
         if not isinstance(raw, dict):
-            raise AnswerError([("answers", "the answers must be a mapping of question ids to answers")])
-        problems: list[tuple[str, str]] = []
+            raise AnswerError([AnswerProblem(QuestionId.household("answers"),
+                                             "the answers must be a mapping of question ids to answers")])
+        problems: list[AnswerProblem] = []
         values: dict = {}
         dont_know: set = set()
         members: dict = {}
         for key, answer in raw.items():
             if key in self.facts:
                 fact = self.facts[key]
+                where = QuestionId.household(key)
                 if answer == DONT_KNOW:
                     if fact.dont_know:
                         dont_know.add(key)
                     else:
-                        problems.append((key, "\"I don't know\" is not an answer to this question"))
+                        problems.append(AnswerProblem(where, NO_DONT_KNOW))
                     continue
                 try:
                     values[key] = fact.parse(answer)
                 except ValueError as exc:
-                    problems.append((key, str(exc)))
+                    problems.append(AnswerProblem(where, str(exc)))
             elif key in self.groups and self.groups[key].kind != "union":
                 group = self.groups[key]
                 parsed = self._parse_group(group, answer, problems)
@@ -223,53 +251,56 @@ class Vocabulary:
                 elif parsed is not None:
                     members[key] = parsed
             else:
-                problems.append((str(key), "there is no such question"))
+                problems.append(AnswerProblem(QuestionId.household(str(key)), NO_SUCH_QUESTION))
         if problems:
             raise AnswerError(problems)
         return Answers(self, values, frozenset(dont_know), members)
 
     def _parse_group(self, group: Group, answer, problems):
+        whole = QuestionId.of_member(group.id, None)
         if group.kind == "list":
             if answer == DONT_KNOW:
                 if group.dont_know:
                     return DONT_KNOW
-                problems.append((group.id, "\"I don't know\" is not an answer to this question"))
+                problems.append(AnswerProblem(whole, NO_DONT_KNOW))
                 return None
             if not isinstance(answer, list):
-                problems.append((group.id, "must be a list of people"))
+                problems.append(AnswerProblem(whole, "must be a list of people"))
                 return None
             if len(answer) > group.maximum:
-                problems.append((group.id, f"must have at most {group.maximum} people"))
+                problems.append(AnswerProblem(whole, f"must have at most {group.maximum} people"))
                 return None
             people = answer
         else:
             if not isinstance(answer, dict):
-                problems.append((group.id, "must be a mapping of questions to answers"))
+                problems.append(AnswerProblem(whole, "must be a mapping of questions to answers"))
                 return None
             people = [answer]
         result = []
         for index, person in enumerate(people):
-            where = f"{group.id}[{index + 1}]" if group.kind == "list" else group.id
+            member = index if group.kind == "list" else None
             if not isinstance(person, dict):
-                problems.append((where, "must be a mapping of questions to answers"))
+                problems.append(AnswerProblem(QuestionId.of_member(group.id, None, member),
+                                              "must be a mapping of questions to answers"))
                 continue
             person_values = {}
             person_dont_know = set()
             for name, value in person.items():
+                where = QuestionId.of_member(group.id, str(name), member)
                 fact = group.facts.get(name)
                 if fact is None:
-                    problems.append((f"{where}.{name}", "there is no such question"))
+                    problems.append(AnswerProblem(where, NO_SUCH_QUESTION))
                     continue
                 if value == DONT_KNOW:
                     if fact.dont_know:
                         person_dont_know.add(name)
                     else:
-                        problems.append((f"{where}.{name}", "\"I don't know\" is not an answer to this question"))
+                        problems.append(AnswerProblem(where, NO_DONT_KNOW))
                     continue
                 try:
                     person_values[name] = fact.parse(value)
                 except ValueError as exc:
-                    problems.append((f"{where}.{name}", str(exc)))
+                    problems.append(AnswerProblem(where, str(exc)))
             result.append((person_values, frozenset(person_dont_know)))
         return result
 
@@ -330,25 +361,27 @@ class Answers:
             return (), (phantom,) * group.maximum
         return tuple(self._member(group, v, d) for v, d in given), ()
 
-    def is_answered(self, qid: str) -> bool:
-        """True when the question has an answer or an "I don't know"."""
-        if qid in self.dont_know or qid in self.values:
+    def is_answered(self, qid) -> bool:
+        """True when the question (text or typed id) has an answer or an "I don't know"."""
+        typed = self.vocabulary.qid(qid)
+        if typed is None:
+            return False
+        text = str(typed)
+        if text in self.dont_know or text in self.values or text in self.members:
             return True
-        if qid in self.members:
-            return True
-        if "." in qid:
-            gid, name = qid.split(".", 1)
-            people = self.groups.get(gid, ((), ()))[0]
+        if typed.is_member_fact:
+            people = self.groups[typed.group][0]
+            name = typed.fact
             return bool(people) and all(name not in m.unknown or name in m.dont_know for m in people)
         return False
 
-    def is_askable(self, qid: str) -> bool:
+    def is_askable(self, qid) -> bool:
         """True when asking the question could bring a new answer."""
-        if qid in self.dont_know:
+        typed = self.vocabulary.qid(qid)
+        if typed is None or str(typed) in self.dont_know:
             return False
-        if "." in qid:
-            gid, name = qid.split(".", 1)
+        if typed.is_member_fact:
             # Only people known to be in the household are asked about.
-            people = self.groups.get(gid, ((), ()))[0]
-            return any(name in m.unknown and name not in m.dont_know for m in people)
-        return not self.is_answered(qid)
+            name = typed.fact
+            return any(name in m.unknown and name not in m.dont_know for m in self.groups[typed.group][0])
+        return not self.is_answered(typed)

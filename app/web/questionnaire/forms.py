@@ -10,36 +10,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from wtforms import BooleanField, Form, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.engine import DONT_KNOW
-from app.i18n import money, parse_money, parse_whole_number, t
+from app.services.explain import N_
 
-DONT_KNOW_TEXT = lazy_gettext("I don't know")
+DONT_KNOW_TEXT = N_("I don't know")
+_FORM_CLASSES: dict = {}  # (question, people, language) -> form class; the set of pages is small
 
 
 @dataclass
 class Page:
-    """What one question page asks."""
+    """What one question page asks, in one language."""
 
     qid: str
     fact: object  # the Fact asked, or None for a group's size
     group: object  # the Group, for member facts and group sizes
     people: int  # how many inputs: 1, or one per person in a list group
+    language: object  # app.services.language.Language
 
     @property
     def heading(self) -> str:
         if self.fact is not None:
-            return t(self.fact.label)
-        return t(self.group.label)
+            return self.language.translate(self.fact.label)
+        return self.language.translate(self.group.label)
 
     @property
     def hint(self) -> str:
         source = self.fact if self.fact is not None else self.group
-        return t(source.hint)
+        return self.language.translate(source.hint)
 
     @property
     def kind(self) -> str:
@@ -56,25 +56,27 @@ class Page:
         return self.group is not None and self.group.kind == "list" and self.fact is not None
 
     def person_label(self, index: int) -> str:
+        _ = self.language.gettext
         return _("Child %(number)s", number=index + 1) if self.group.id == "children" else \
             _("Person %(number)s", number=index + 1)
 
 
-def page_for(vocabulary, answers, qid: str) -> Page | None:
+def page_for(vocabulary, answers, qid: str, language) -> Page | None:
     """The page for a question id, or None if it cannot be asked now."""
-    question = vocabulary.question(qid)
-    if question is None:
+    typed = vocabulary.qid(qid)
+    if typed is None:
         return None
-    if "." in qid:
-        gid = qid.split(".", 1)[0]
-        group = vocabulary.groups[gid]
-        people = len(answers.groups[gid][0])
+    question = vocabulary.question(typed)
+    text = str(typed)
+    if typed.is_member_fact:
+        group = vocabulary.groups[typed.group]
+        people = len(answers.groups[typed.group][0])
         if people == 0:
             return None
-        return Page(qid, question, group, people if group.kind == "list" else 1)
-    if getattr(question, "kind", None) == "list":
-        return Page(qid, None, question, 1)
-    return Page(qid, question, None, 1)
+        return Page(text, question, group, people if group.kind == "list" else 1, language)
+    if typed.group is not None:  # how many people in a group
+        return Page(text, None, question, 1, language)
+    return Page(text, question, None, 1, language)
 
 
 def field_name(index: int) -> str:
@@ -83,12 +85,15 @@ def field_name(index: int) -> str:
 
 def build_form(page: Page, formdata=None, current=None):
     """A WTForms form with one answer field (and an "I don't know" box) per person."""
-    fields = {}
-    for index in range(page.people):
-        fields[field_name(index)] = _answer_field(page)
-        if page.allows_dont_know and page.kind in ("money", "number", "count", "date"):
-            fields[f"dont_know-{index}"] = BooleanField(DONT_KNOW_TEXT)
-    form_class = type("QuestionForm", (Form,), fields)
+    key = (page.qid, page.people, page.language.code)
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        fields = {}
+        for index in range(page.people):
+            fields[field_name(index)] = _answer_field(page)
+            if page.allows_dont_know and page.kind in ("money", "number", "count", "date"):
+                fields[f"dont_know-{index}"] = BooleanField(page.language.gettext(DONT_KNOW_TEXT))
+        form_class = _FORM_CLASSES[key] = type("QuestionForm", (Form,), fields)
     form = form_class(formdata=formdata)
     if formdata is None and current is not None:
         _prefill(form, page, current)
@@ -96,14 +101,15 @@ def build_form(page: Page, formdata=None, current=None):
 
 
 def _answer_field(page: Page):
+    tr = page.language.translate
     if page.kind == "yesno":
-        choices = [SelectChoice("yes", lazy_gettext("Yes")), SelectChoice("no", lazy_gettext("No"))]
+        choices = [SelectChoice("yes", tr(N_("Yes"))), SelectChoice("no", tr(N_("No")))]
     elif page.kind == "choice":
-        choices = [SelectChoice(value, t(label)) for value, label in page.fact.choices]
+        choices = [SelectChoice(value, tr(label)) for value, label in page.fact.choices]
     else:
         return StringField()
     if page.allows_dont_know:
-        label = t(page.fact.dont_know_label) if page.fact.dont_know_label else DONT_KNOW_TEXT
+        label = tr(page.fact.dont_know_label or DONT_KNOW_TEXT)
         choices.append(SelectChoice(DONT_KNOW, label))
     return RadioField(choices=choices, validate_choice=False)
 
@@ -122,16 +128,11 @@ def _prefill(form, page: Page, current) -> None:
         elif page.kind == "yesno":
             field.data = "yes" if value else "no"
         elif page.kind == "money":
-            field.data = _plain_amount(value)
+            field.data = page.language.formatter.plain_amount(value)
         elif page.kind in ("number", "count"):
             field.data = str(int(value))
         else:
             field.data = str(value)
-
-
-def _plain_amount(value) -> str:
-    text = money(value)
-    return text.replace("$", "").replace("\u00a0", "").strip()
 
 
 def read_answers(form, page: Page):
@@ -150,6 +151,7 @@ def read_answers(form, page: Page):
 
 
 def _read_one(form, page: Page, index: int):
+    _ = page.language.gettext
     field = form[field_name(index)]
     raw = (field.data or "").strip() if isinstance(field.data, str) else field.data
     dont_know_box = form._fields.get(f"dont_know-{index}")
@@ -186,13 +188,17 @@ def _limits(page: Page):
 
 
 def _read_money(page: Page, raw: str):
-    return _read_in_range(page, raw, parse_money, money,
+    _ = page.language.gettext
+    fmt = page.language.formatter
+    return _read_in_range(page, raw, fmt.read_money, fmt.money,
                           _("Enter an amount in dollars, like 25,000 or 1,234.50"),
                           lambda low, high: _("Enter an amount from %(low)s to %(high)s", low=low, high=high))
 
 
 def _read_number(page: Page, raw: str):
-    return _read_in_range(page, raw, parse_whole_number, int, _("Enter a whole number, like 7"),
+    _ = page.language.gettext
+    fmt = page.language.formatter
+    return _read_in_range(page, raw, fmt.read_whole_number, fmt.number, _("Enter a whole number, like 7"),
                           lambda low, high: _("Enter a number from %(low)s to %(high)s", low=low, high=high))
 
 

@@ -1,0 +1,307 @@
+"""Results explained in a person's language: the one place where reasons become sentences.
+
+The engine gives each result structured reasons (criterion, status, value, limit,
+gap, unit, parameters with dates and sources). Here they become sentences in a
+language, with numbers written the language's way.
+
+What depends only on the language (program names, summaries, how to apply,
+documents, criterion texts, question labels) is translated once, when an
+:class:`Explainer` is built at start-up. What depends on the household (status,
+amounts, reasons with their numbers) is worked out per result, and the reasons
+only when a page reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE
+
+from .household import current_answer
+
+
+def N_(text: str) -> str:
+    """Marks English text for the catalogue; it is translated when used."""
+    return text
+
+
+ZERO_AMOUNT = N_("With the income you gave, the amount works out to $0.")
+NOT_WORKED_OUT = N_("We could not work this out from your answers. Ask the program to check.")
+log = logging.getLogger("benefits_finder")
+
+
+@dataclass(frozen=True)
+class Way:
+    kind: str
+    text: str
+    url: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramTexts:
+    """A program's text in one language: everything that does not depend on the household."""
+
+    name: str
+    summary: str
+    administered_by: str
+    non_government: bool
+    apply_summary: str
+    ways: tuple
+    documents: tuple
+    contact: dict
+    tax_return: bool
+    criteria: dict  # criterion id -> {"met": ..., "not_met": ..., "unknown": ...}
+    amount_explain: str
+    parameter_labels: dict
+
+
+class AnswerRow(NamedTuple):
+    qid: str
+    question: str
+    answer: str
+
+
+@dataclass
+class Reason:
+    status: str  # met, not_met, unknown
+    text: str
+    numbers: str = ""
+
+
+class Explainer:
+    """Results explained in one language. Build one per language at start-up and share it."""
+
+    def __init__(self, ruleset, language):
+        self.language = language
+        self.fmt = language.formatter
+        self.vocabulary = ruleset.vocabulary
+        tr = language.translate
+        self.programs = {p.id: _texts(p, tr) for p in ruleset.programs}
+        self.question_labels = {}
+        for qid in ruleset.vocabulary.questions():
+            question = ruleset.vocabulary.question(qid)
+            self.question_labels[qid] = tr(question.label) if getattr(question, "label", "") else ""
+        self.program_names = [texts.name for texts in self.programs.values()]
+
+    def _(self, message: str, **variables) -> str:
+        return self.language.gettext(message, **variables)
+
+    # -- whole pages -----------------------------------------------------------------------------
+
+    def results(self, results) -> ResultsView:
+        views = [ProgramView(self, r) for r in results]
+        eligible = [v for v in views if v.status == ELIGIBLE]
+        maybe = [v for v in views if v.status == MAYBE]
+        ineligible = [v for v in views if v.status == INELIGIBLE]
+        total = sum(v.yearly_value for v in eligible)
+        more = sum(v.range_high for v in eligible + maybe if not v.amount_yearly)
+        money = self.fmt.money
+        return ResultsView(eligible, maybe, ineligible,
+                           money(total) if total else "", money(round(total / 12, 2)) if total else "",
+                           money(more) if more else "")
+
+    # -- pieces ------------------------------------------------------------------------------------
+
+    def value(self, value, unit: str) -> str:
+        """A value from a reason, a range written "a to b"."""
+        if isinstance(value, dict):
+            return self._("%(low)s to %(high)s", low=self.value(value["from"], unit),
+                          high=self.value(value["to"], unit))
+        return self.fmt.value(value, unit)
+
+    def parameter_value(self, parameter: dict) -> str:
+        """A parameter's value; a table row by row ("1: 7 %, 2: 13.5 %")."""
+        value, unit = parameter["value"], parameter["unit"]
+        if isinstance(value, dict):
+            return ", ".join(f"{key}: {self.value(row, unit)}" for key, row in value.items())
+        return self.value(value, unit)
+
+    def parameter(self, program_id: str, parameter: dict) -> str:
+        label = self.programs[program_id].parameter_labels.get(parameter["name"]) or \
+            self.language.translate(parameter["label"])
+        return self._("%(label)s: %(value)s (from %(date)s)", label=label, value=self.parameter_value(parameter),
+                      date=self.fmt.date(dt.date.fromisoformat(parameter["from"])))
+
+    def sentence(self, template: str, row: dict) -> str:
+        """A criterion's text (already translated) with {value}, {limit} and {gap} filled in."""
+        unit = row.get("unit") or "number"
+        fills = {key: self.value(row[key], unit) for key in ("value", "limit", "gap") if row.get(key) is not None}
+        try:
+            return template.format(**fills)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def reasons(self, result) -> list[Reason]:
+        """Every criterion of a result as a sentence, with the person's number and the limit where money."""
+        texts = self.programs[result.program.id]
+        reasons = []
+        for row in result.trace():
+            if row["id"] == "amount":
+                text = self._(ZERO_AMOUNT)
+            else:
+                text = self.sentence(texts.criteria[row["id"]][row["status"]], row)
+            numbers = ""
+            if row["unit"] == "money" and "value" in row and not isinstance(row["value"], dict):
+                numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=self.value(row["value"], "money"),
+                                 limit=self.value(row["limit"], "money"))
+            reasons.append(Reason(row["status"], text, numbers))
+        return reasons
+
+    def answer_rows(self, household) -> list[AnswerRow]:
+        """Every question answered, in questionnaire order, with the answer as people read it."""
+        vocabulary = self.vocabulary
+        rows = []
+        for qid in vocabulary.questions():
+            if not household.answers.is_answered(qid):
+                continue
+            question = vocabulary.question(qid)
+            value = current_answer(household.raw, vocabulary, qid)
+            if isinstance(value, list):
+                text = "; ".join(self._("Child %(number)s: %(answer)s", number=i + 1, answer=self.answer(question, v))
+                                 for i, v in enumerate(value))
+            else:
+                text = self.answer(question, value)
+            rows.append(AnswerRow(qid, self.question(qid) or qid, text))
+        return rows
+
+    def question(self, qid: str) -> str:
+        return self.question_labels.get(str(qid), "")
+
+    def answer(self, question, value) -> str:
+        """An answer as the check-answers page shows it."""
+        if value is None:
+            return ""
+        if value == DONT_KNOW:
+            label = getattr(question, "dont_know_label", "")
+            return self.language.translate(label) if label else self._("I don't know")
+        kind = getattr(question, "type", "count")
+        if kind == "yesno":
+            return self._("Yes") if value else self._("No")
+        if kind == "choice":
+            return self.language.translate(dict(question.choices).get(value, value))
+        if kind == "money":
+            return self.fmt.money(value)
+        if kind in ("number", "count"):
+            return self.fmt.number(value)
+        return str(value)
+
+
+def _texts(program, tr) -> ProgramTexts:
+    how = program.how_to_apply
+    criteria = {c.id: {"met": tr(c.met), "not_met": tr(c.not_met), "unknown": tr(c.unknown)}
+                for c in program.criteria}
+    return ProgramTexts(
+        name=tr(program.name), summary=tr(program.summary), administered_by=tr(program.administered_by),
+        non_government=program.jurisdiction == "non-government", apply_summary=tr(how["summary"]),
+        ways=tuple(Way(w["kind"], tr(w["text"]), w.get("url", ""), w.get("phone", "")) for w in how["ways"]),
+        documents=tuple(tr(d) for d in program.documents), contact=dict(program.contact),
+        tax_return=program.paid_through_tax_return, criteria=criteria,
+        amount_explain=tr(program.amount.explain) if program.amount else "",
+        parameter_labels={name: tr(p.label) for name, p in program.parameters.items()},
+    )
+
+
+def _finite(x) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+class ProgramView:
+    """One program's result for a page: the language's texts, the household's numbers, reasons on demand."""
+
+    def __init__(self, explainer: Explainer, result):
+        self.explainer = explainer
+        self.result = result
+        program = result.program
+        self.texts = texts = explainer.programs[program.id]
+        self.id = program.id
+        self.status = result.status
+        self.error = getattr(result, "error", None)
+        if self.error:
+            log.error("program %s could not be worked out: %s", program.id, self.error)
+        money = explainer.fmt.money
+        self.amount_yearly = self.amount_monthly = self.amount_once = self.amount_range = ""
+        self.yearly_value = self.range_high = 0.0
+        if result.status == ELIGIBLE:
+            if _finite(result.amount_yearly):
+                self.amount_yearly = money(result.amount_yearly)
+                self.amount_monthly = money(result.amount_monthly)
+                self.yearly_value = result.amount_yearly
+            if _finite(result.amount_once):
+                self.amount_once = money(result.amount_once)
+        amount_range = result.amount_range
+        if amount_range and _finite(amount_range[1]):
+            low, high = amount_range
+            self.range_high = high
+            self.amount_range = (explainer._("up to %(high)s a year", high=money(high)) if low == 0
+                                 else explainer._("%(low)s to %(high)s a year", low=money(low), high=money(high)))
+
+    # Language-only text, from the texts translated at start-up.
+    name = property(lambda self: self.texts.name)
+    summary = property(lambda self: self.texts.summary)
+    administered_by = property(lambda self: self.texts.administered_by)
+    non_government = property(lambda self: self.texts.non_government)
+    apply_summary = property(lambda self: self.texts.apply_summary)
+    ways = property(lambda self: self.texts.ways)
+    documents = property(lambda self: self.texts.documents)
+    contact = property(lambda self: self.texts.contact)
+    tax_return = property(lambda self: self.texts.tax_return)
+
+    @cached_property
+    def reasons(self) -> list[Reason]:
+        if self.error:
+            return [Reason("unknown", self.explainer._(NOT_WORKED_OUT))]
+        return self.explainer.reasons(self.result)
+
+    @cached_property
+    def deciding(self) -> list[str]:
+        labels = (self.explainer.question(qid) for qid in self.result.deciding)
+        return [label for label in labels if label]
+
+    @cached_property
+    def _amount(self):
+        amount = self.result.amount_trace()
+        return amount if amount and self.status != INELIGIBLE and not self.error else None
+
+    @property
+    def amount_explain(self) -> str:
+        return self.texts.amount_explain if self._amount else ""
+
+    @cached_property
+    def figures(self) -> list[str]:
+        if not self._amount:
+            return []
+        return [self.explainer.parameter(self.id, p) for p in self._amount["parameters"]]
+
+    @property
+    def unconfirmed(self) -> bool:
+        return bool(self._amount) and any(p["unconfirmed"] for p in self._amount["parameters"])
+
+    @cached_property
+    def provenance(self) -> str:
+        program = self.result.program
+        return self.explainer._("Rules: %(program)s version %(version)s, applied as of %(date)s.",
+                                program=program.id, version=program.version,
+                                date=self.explainer.fmt.date(self.result.date))
+
+    @cached_property
+    def freshness(self) -> str:
+        if not self.result.figures_stale:
+            return ""
+        return self.explainer._("These results use the %(year)s figures, the latest an official source confirms.",
+                                year=self.result.figures_from)
+
+
+@dataclass
+class ResultsView:
+    eligible: list
+    maybe: list
+    ineligible: list
+    total_yearly: str
+    total_monthly: str
+    more_up_to: str

@@ -1,0 +1,164 @@
+"""A household's answers, read and checked in one place for every door.
+
+Two ways in:
+
+* strict (:func:`read_household_file`, :func:`read_household`): a household file or an
+  API body. Every problem is reported, nothing is guessed.
+* forgiving (:func:`keep_what_fits`): answers carried in a web form, which the person
+  cannot see or fix. Whatever does not fit the vocabulary is dropped, one answer at a
+  time, so a tampered or stale form never breaks the page.
+
+Answers are plain JSON data (the household file format in the README); the engine's
+checked :class:`~app.engine.vocabulary.Answers` are built from them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from app.engine import AnswerError
+from app.engine.qid import QuestionId
+
+HOUSEHOLD_KEYS = ("answers", "date", "description")
+MAX_ROUNDS = 50  # dropping answers one problem at a time never needs more
+
+
+@dataclass
+class Household:
+    """Answers as plain data (``raw``) and as the engine reads them (``answers``)."""
+
+    raw: dict
+    answers: object  # app.engine.vocabulary.Answers
+    date: dt.date | None = None
+    description: str = ""
+
+
+class HouseholdInvalid(Exception):
+    """A household that cannot be screened, with every problem in plain words."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# -- strict: files and API bodies ------------------------------------------------------------
+
+
+def read_household_file(text: str, vocabulary) -> Household:
+    """A household file (JSON). Raises HouseholdInvalid naming the line or the answer at fault."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HouseholdInvalid([f"line {exc.lineno}: this is not valid JSON: {exc.msg}"]) from None
+    except RecursionError:
+        raise HouseholdInvalid(["this is nested too deeply to be a household"]) from None
+    return read_household(data, vocabulary)
+
+
+def read_household(data, vocabulary) -> Household:
+    """A household given as a mapping with ``answers`` (and optionally ``date`` and ``description``)."""
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise HouseholdInvalid(['the file must be a JSON object with an "answers" object in it'])
+    unknown = set(data) - set(HOUSEHOLD_KEYS)
+    if unknown:
+        raise HouseholdInvalid([f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+                                f"allowed: {', '.join(HOUSEHOLD_KEYS)}"])
+    date = None
+    if "date" in data:
+        try:
+            date = dt.date.fromisoformat(str(data["date"]))
+        except ValueError:
+            raise HouseholdInvalid([f"the date {data['date']!r} is not written YYYY-MM-DD"]) from None
+    try:
+        answers = vocabulary.parse_answers(data["answers"])
+    except AnswerError as error:
+        raise HouseholdInvalid([f"answer '{question}' {message}" for question, message in error.problems]) from None
+    description = data.get("description")
+    return Household(data["answers"], answers, date, description if isinstance(description, str) else "")
+
+
+# -- forgiving: answers carried in a form ------------------------------------------------------
+
+
+def keep_what_fits(raw, vocabulary) -> Household:
+    """The answers that fit the vocabulary; each one that does not is dropped."""
+    raw = copy.deepcopy(raw) if isinstance(raw, dict) else {}
+    for _ in range(MAX_ROUNDS):
+        try:
+            return Household(raw, vocabulary.parse_answers(raw))
+        except AnswerError as error:
+            for question, _message in error.problems:
+                _drop(raw, question)
+    return Household({}, vocabulary.parse_answers({}))
+
+
+def _drop(raw: dict, question: QuestionId) -> None:
+    """Remove the answer a problem names; the whole group when the problem is with the group itself."""
+    if question.group is None:
+        raw.pop(question.fact, None)
+        return
+    people = raw.get(question.group)
+    if question.fact is not None:
+        if question.member is not None and isinstance(people, list) and question.member < len(people):
+            person = people[question.member]
+        else:
+            person = people
+        if isinstance(person, dict) and question.fact in person:
+            person.pop(question.fact)
+            return
+    raw.pop(question.group, None)
+
+
+# -- one answer at a time ---------------------------------------------------------------------
+
+
+def current_answer(raw: dict, vocabulary, qid):
+    """The answer already given to a question, in the shape a question page wants:
+    one value, one value per person for a fact about each person, or a group's size."""
+    typed = vocabulary.qid(qid)
+    if typed is None:
+        return None
+    if typed.is_member_fact:
+        group = vocabulary.groups[typed.group]
+        given = raw.get(typed.group)
+        if group.kind == "list":
+            people = given if isinstance(given, list) else []
+            return [person.get(typed.fact) if isinstance(person, dict) else None for person in people]
+        return given.get(typed.fact) if isinstance(given, dict) else None
+    value = raw.get(str(typed))
+    return len(value) if isinstance(value, list) else value
+
+
+def with_answer(household: Household, vocabulary, qid, value) -> Household:
+    """A new household with one question's answer replaced.
+
+    ``value`` is the answer for a single fact; for a fact about each member of a list
+    group it is a list with one answer per member; for a group's size it is the number
+    of people (or "dont_know")."""
+    typed = vocabulary.qid(qid)
+    raw = copy.deepcopy(household.raw)
+    if typed is None:
+        return keep_what_fits(raw, vocabulary)
+    if typed.is_member_fact:
+        group = vocabulary.groups[typed.group]
+        if group.kind == "list":
+            people = raw.get(typed.group) if isinstance(raw.get(typed.group), list) else []
+            for person, answer in zip(people, value):
+                person[typed.fact] = answer
+            raw[typed.group] = people
+        else:
+            person = raw.get(typed.group) if isinstance(raw.get(typed.group), dict) else {}
+            person[typed.fact] = value
+            raw[typed.group] = person
+    elif typed.group is not None:  # how many people in a list group
+        if value == "dont_know":
+            raw[typed.group] = "dont_know"
+        else:
+            people = raw.get(typed.group) if isinstance(raw.get(typed.group), list) else []
+            raw[typed.group] = (people + [{} for _ in range(value)])[:value]
+    else:
+        raw[typed.fact] = value
+    return keep_what_fits(raw, vocabulary)

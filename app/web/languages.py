@@ -1,0 +1,66 @@
+"""Which language a page is in: always the first part of its address (/en/, /fr/).
+
+The catalogues and formats are the service layer's :class:`~app.services.language.Language`;
+here they are bound to the request, and Jinja's ``_`` reads the request's language
+(a dictionary lookup, so a page can use it freely).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+
+from app.services.language import DEFAULT
+
+
+def languages() -> dict:
+    return current_app.extensions["languages"]
+
+
+def current():
+    """The request's Language (the default one before a route has set it)."""
+    language = g.get("language")
+    if language is None:
+        language = g.language = languages()[g.get("lang") or DEFAULT]
+    return language
+
+
+def use(code: str) -> None:
+    g.lang = code
+    g.language = languages()[code]
+
+
+def best_language() -> str:
+    """The visitor's preferred language among ours, from Accept-Language."""
+    return request.accept_languages.best_match(list(languages()), default=DEFAULT)
+
+
+def language_of_path(path: str) -> str:
+    """The language an address is in, for pages no route answered (a 404, say)."""
+    first = path.strip("/").split("/", 1)[0]
+    return first if first in languages() else best_language()
+
+
+def other_language() -> str:
+    codes = list(languages())
+    here = current().code
+    return codes[(codes.index(here) + 1) % len(codes)]
+
+
+def gettext(message: str, **variables) -> str:
+    return current().gettext(message, **variables)
+
+
+def install(app: Flask, loaded: dict) -> None:
+    """Make the languages known to the app and its templates."""
+    app.extensions["languages"] = loaded
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(
+        lambda message: current().gettext(message),
+        lambda singular, plural, n: current().translations.ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    app.jinja_env.globals.update(
+        LANGUAGES={code: language.name for code, language in loaded.items()},
+        other_language=other_language,
+        language=current,
+    )

@@ -1,0 +1,64 @@
+"""The answers a person has given so far, carried only inside the form they post.
+
+Nothing is kept on the server: each page holds the answers in a hidden field and
+posts them back. Whatever comes back is untrusted: it is read with size limits and
+checked by the household service, which drops anything that does not fit rather
+than letting it break the page.
+"""
+
+from __future__ import annotations
+
+import json
+
+from app.services.household import Household, keep_what_fits, with_answer
+
+MAX_FIELD = 20_000  # characters in the hidden answers field
+MAX_HISTORY = 200
+
+
+class Carried:
+    """The household's answers and the questions asked, in order."""
+
+    __slots__ = ("household", "history")
+
+    def __init__(self, household: Household, history: list[str]):
+        self.household = household
+        self.history = history
+
+    @property
+    def raw(self) -> dict:
+        return self.household.raw
+
+    @property
+    def answers(self):
+        """The engine's checked answers."""
+        return self.household.answers
+
+    def encode_answers(self) -> str:
+        return json.dumps(self.household.raw, separators=(",", ":"), ensure_ascii=False)
+
+    def encode_history(self) -> str:
+        return json.dumps(self.history, separators=(",", ":"))
+
+    def answered(self, vocabulary, qid: str, value) -> Carried:
+        """The state after answering one question: its answer replaced, and it last in the history."""
+        household = with_answer(self.household, vocabulary, qid, value)
+        return Carried(household, [q for q in self.history if q != qid] + [qid])
+
+
+def _load_json(text: str | None, kind):
+    if not text or len(text) > MAX_FIELD:
+        return kind()
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return kind()
+    return value if isinstance(value, kind) else kind()
+
+
+def read_carried(form, vocabulary) -> Carried:
+    """Read the carried answers from a posted form, dropping anything that does not fit."""
+    household = keep_what_fits(_load_json(form.get("answers"), dict), vocabulary)
+    history = [q for q in _load_json(form.get("history"), list) if isinstance(q, str)]
+    history = [q for q in history if vocabulary.qid(q) is not None][-MAX_HISTORY:]
+    return Carried(household, history)
