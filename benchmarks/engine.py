@@ -1,11 +1,17 @@
 """Engine speed: start-up (load + validate + compile) and screening time per household.
 
-Run with `make bench`. Prints figures; asserts nothing. With policyengine-canada
-installed (`pip install .[bench]`) it also times the same households there.
+Run with `make bench` (or `python benchmarks/engine.py --households 2000 --no-cold` for a
+quicker look). Prints figures; asserts nothing. The headline is the time to screen one
+household through every program in effect (`screen()`), and to check its answers and
+screen it, for fully answered households and for households with questions left
+unanswered or answered "I don't know", with the share of program screenings settled by
+the generated fast path. With policyengine-canada installed (`pip install .[bench]`) it
+also times the same households there.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import statistics
@@ -17,15 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.engine import DONT_KNOW, load_ruleset, screen  # noqa: E402
+from app.engine import DONT_KNOW, evaluate, load_ruleset, screen  # noqa: E402
 
 HOUSEHOLDS = 10_000
+TRACED = 1_000  # households whose readable traces are also timed
 DATE = dt.date(2026, 11, 25)
 
 
 def make_household(rng: random.Random, vocabulary, complete: bool = False) -> dict:
-    """A varied household. Complete ones answer everything (as at the end of the
-    questionnaire); the others leave some questions unanswered or "I don't know"."""
+    """A varied household. Complete ones answer every question, for every person (as a
+    household that went through the whole questionnaire); the others leave some questions
+    unanswered or "I don't know"."""
     def maybe(value, fact_allows_dont_know=True):
         if complete:
             return value
@@ -35,6 +43,14 @@ def make_household(rng: random.Random, vocabulary, complete: bool = False) -> di
         if roll < 0.12 and fact_allows_dont_know:
             return DONT_KNOW
         return value
+
+    def person(group, given: dict) -> dict:
+        answers = dict(given)
+        for name, fact in group.facts.items():
+            if name not in answers:
+                value = rng.random() < 0.3 if fact.type == "yesno" else rng.randint(0, int(fact.maximum or 60))
+                answers[name] = maybe(value, fact.dont_know)
+        return {k: v for k, v in answers.items() if v is not None}
 
     raw = {}
     facts = vocabulary.facts
@@ -52,22 +68,14 @@ def make_household(rng: random.Random, vocabulary, complete: bool = False) -> di
         value = maybe(value, fact.dont_know)
         if value is not None:
             raw[fid] = value
-    raw["you"] = {"age": rng.randint(16, 90), "dtc": rng.random() < 0.1,
-                  "working_income": round(rng.uniform(0, 60_000), 2)}
-    for name, fact in vocabulary.groups["you"].facts.items():
-        if name not in raw["you"]:
-            value = rng.random() < 0.3 if fact.type == "yesno" else rng.randint(0, int(fact.maximum or 60))
-            value = maybe(value, fact.dont_know)
-            if value is not None:
-                raw["you"][name] = value
-    if raw.get("has_partner") is not True:
-        raw.pop("partner", None)
+    groups = vocabulary.groups
+    raw["you"] = person(groups["you"], {"age": rng.randint(16, 90), "dtc": rng.random() < 0.1,
+                                        "working_income": round(rng.uniform(0, 60_000), 2)})
     if raw.get("has_partner") is True:
-        raw["partner"] = {"age": rng.randint(18, 90), "dtc": rng.random() < 0.1,
-                          "working_income": maybe(round(rng.uniform(0, 60_000), 2))}
-        raw["partner"] = {k: v for k, v in raw["partner"].items() if v is not None}
+        raw["partner"] = person(groups["partner"], {"age": rng.randint(18, 90), "dtc": rng.random() < 0.1,
+                                                    "working_income": maybe(round(rng.uniform(0, 60_000), 2))})
     if complete or rng.random() > 0.05:
-        raw["children"] = [{"age": rng.randint(0, 18), "dtc": rng.random() < 0.08}
+        raw["children"] = [person(groups["children"], {"age": rng.randint(0, 18), "dtc": rng.random() < 0.08})
                            for _ in range(rng.choice([0, 0, 1, 1, 2, 2, 3, 4, 6]))]
     return raw
 
@@ -79,59 +87,109 @@ def cold_start_seconds(runs: int = 5) -> list[float]:
                                  check=True).stdout) for _ in range(runs)]
 
 
-def main() -> None:
-    starts = cold_start_seconds()
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=HOUSEHOLDS, help="how many (half of them complete)")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold start-up runs")
+    parser.add_argument("--no-traces", action="store_true", help="skip timing the readable traces")
+    args = parser.parse_args(argv)
+    starts = [] if args.no_cold else cold_start_seconds()
     t = time.perf_counter()
     ruleset = load_ruleset()
     warm_load = time.perf_counter() - t
     vocabulary = ruleset.vocabulary
     rng = random.Random(20261125)
-    complete = [make_household(rng, vocabulary, complete=True) for _ in range(HOUSEHOLDS // 2)]
-    partial = [make_household(rng, vocabulary) for _ in range(HOUSEHOLDS - len(complete))]
-    print(f"Programs: {len(ruleset.programs)}; households: {HOUSEHOLDS} "
-          f"({len(complete)} fully answered, {len(partial)} with questions unanswered or \"I don't know\"); "
-          f"date: {DATE}")
-    print(f"Start-up, cold process (import + load + validate + compile): "
-          f"median {statistics.median(starts) * 1000:.0f} ms "
-          f"(runs: {', '.join(f'{s * 1000:.0f}' for s in starts)})")
+    complete = [make_household(rng, vocabulary, complete=True) for _ in range(args.households // 2)]
+    partial = [make_household(rng, vocabulary) for _ in range(args.households - len(complete))]
+    in_effect = len(ruleset.on(DATE))
+    print(f"Programs: {len(ruleset.programs)} ({in_effect} in effect on {DATE}); households: {args.households} "
+          f"({len(complete)} complete: every question answered; {len(partial)} partial: some unanswered "
+          f"or \"I don't know\")")
+    if starts:
+        print(f"Start-up, cold process (import + load + validate + compile): "
+              f"median {statistics.median(starts) * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{s * 1000:.0f}' for s in starts)})")
     print(f"Start-up, warm (load + validate + compile again): {warm_load * 1000:.0f} ms")
-    for label, households in (("Fully answered", complete), ("With unknowns", partial), ("All", complete + partial)):
-        measure(label, ruleset, households)
+    figures = {label: measure(ruleset, households) for label, households in (("complete", complete),
+                                                                             ("partial", partial))}
+    print(f"\nScreening one household through all {in_effect} programs (µs; median / p95):")
+    print(f"  {'':9}{'screen()':>18}{'check + screen()':>22}{'on the fast path':>20}")
+    for label, f in figures.items():
+        print(f"  {label:9}{f['screen'][0]:9.1f} /{f['screen'][1]:7.1f}{f['both'][0]:13.1f} /{f['both'][1]:7.1f}"
+              f"{f['fast_share'] * 100:19.1f}%")
+    for label, f in figures.items():
+        print(f"\n{label.capitalize()} households ({f['households']}; results {f['statuses']})")
+        print(f"  Check answers:                      median {f['parse'][0]:6.1f} µs   p95 {f['parse'][1]:6.1f} µs")
+        print(f"  Screen every program:               median {f['screen'][0]:6.1f} µs   p95 {f['screen'][1]:6.1f} µs")
+        print(f"  Check + screen:                     median {f['both'][0]:6.1f} µs   p95 {f['both'][1]:6.1f} µs")
+        print(f"  Programs settled on the fast path:  {f['fast_share'] * 100:.1f}% "
+              f"(the rest on the general path)")
+        if not args.no_traces:
+            traces = trace_times(ruleset, (complete if label == "complete" else partial)[:TRACED])
+            print(f"  Build readable traces (on request): median {traces[0]:6.1f} µs   p95 {traces[1]:6.1f} µs "
+                  f"({min(TRACED, f['households'])} households)")
+    OURS["Fully answered"] = figures["complete"]["both"][0]
     compare_with_policyengine(complete[:200])
 
 
-def measure(label: str, ruleset, households) -> None:
+def _median_p95(xs) -> tuple[float, float]:
+    return statistics.median(xs), statistics.quantiles(xs, n=20)[-1]
+
+
+def measure(ruleset, households) -> dict:
+    """Times checking the answers and screening, household by household, then counts (untimed)
+    how many program screenings the fast path settled."""
     vocabulary = ruleset.vocabulary
-    parse_times, screen_times, trace_times = [], [], []
-    statuses = {}
+    parsed = [vocabulary.parse_answers(raw) for raw in households]  # warm-up, and for the count below
+    parse_times, screen_times = [], []
+    statuses: dict = {}
+    perf = time.perf_counter_ns
     for raw in households:
-        t0 = time.perf_counter_ns()
+        t0 = perf()
         answers = vocabulary.parse_answers(raw)
-        t1 = time.perf_counter_ns()
+        t1 = perf()
         results = screen(ruleset, answers, DATE)
-        t2 = time.perf_counter_ns()
-        for result in results:
-            result.trace()
-        t3 = time.perf_counter_ns()
+        t2 = perf()
         parse_times.append((t1 - t0) / 1000)
         screen_times.append((t2 - t1) / 1000)
-        trace_times.append((t3 - t2) / 1000)
         for result in results:
             statuses[result.status] = statuses.get(result.status, 0) + 1
+    return {
+        "households": len(households),
+        "statuses": statuses,
+        "parse": _median_p95(parse_times),
+        "screen": _median_p95(screen_times),
+        "both": _median_p95([a + b for a, b in zip(parse_times, screen_times)]),
+        "fast_share": fast_share(ruleset, parsed),
+    }
 
-    def med(xs):
-        return statistics.median(xs)
 
-    def p95(xs):
-        return statistics.quantiles(xs, n=20)[-1]
+def fast_share(ruleset, parsed) -> float:
+    """Of all program screenings, the share that never reached the general (three-valued) path."""
+    general_calls = 0
+    general = evaluate._screen_general
 
-    print(f"\n{label} ({len(households)} households; results {statuses})")
-    print(f"Check answers:                       median {med(parse_times):6.1f} µs   p95 {p95(parse_times):6.1f} µs")
-    print(f"Screen every program (values kept):  median {med(screen_times):6.1f} µs   p95 {p95(screen_times):6.1f} µs")
-    both = [a + b for a, b in zip(parse_times, screen_times)]
-    print(f"Check + screen:                      median {med(both):6.1f} µs   p95 {p95(both):6.1f} µs")
-    print(f"Build readable traces (on request):  median {med(trace_times):6.1f} µs   p95 {p95(trace_times):6.1f} µs")
-    OURS[label] = med(both)
+    def counting(*args, **kwargs):
+        nonlocal general_calls
+        general_calls += 1
+        return general(*args, **kwargs)
+    evaluate._screen_general = counting
+    try:
+        total = sum(len(screen(ruleset, answers, DATE)) for answers in parsed)
+    finally:
+        evaluate._screen_general = general
+    return 1 - general_calls / total if total else 0.0
+
+
+def trace_times(ruleset, households) -> tuple[float, float]:
+    times = []
+    for raw in households:
+        results = screen(ruleset, ruleset.vocabulary.parse_answers(raw), DATE)
+        t = time.perf_counter_ns()
+        for result in results:
+            result.trace()
+        times.append((time.perf_counter_ns() - t) / 1000)
+    return _median_p95(times)
 
 
 OURS: dict = {}

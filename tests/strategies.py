@@ -103,3 +103,31 @@ def _complete_person(draw, group, given):
         value = given.get(name, MISSING)
         out[name] = draw(value_for(fact)) if value in (MISSING, DONT_KNOW) else value
     return out
+
+
+def answer_question(draw, vocabulary, raw: dict, question) -> None:
+    """Answer one question the planner asks, in place in ``raw``: any valid answer, or "I don't
+    know" where allowed. A member fact is answered for each person who has not answered it."""
+    qid = str(question)
+    if qid in vocabulary.facts:
+        raw[qid] = draw(_answer_or_dont_know(vocabulary.facts[qid]))
+        return
+    if "." not in qid:  # how many people a list group has
+        group = vocabulary.groups[qid]
+        sizes = st.integers(0, min(3, group.maximum)).map(lambda n: [{} for _ in range(n)])
+        raw[qid] = draw(st.one_of(sizes, st.just(DONT_KNOW)) if group.dont_know else sizes)
+        return
+    gid, name = qid.split(".", 1)
+    group = vocabulary.groups[gid]
+    fact = group.facts[name]
+    if group.kind == "list":
+        people = raw[gid]
+    else:
+        people = [raw.setdefault(gid, {})]
+    for person in people:
+        if name not in person:
+            person[name] = draw(_answer_or_dont_know(fact))
+
+
+def _answer_or_dont_know(fact):
+    return st.one_of(value_for(fact), st.just(DONT_KNOW)) if fact.dont_know else value_for(fact)

@@ -14,6 +14,14 @@ FAMILY = {
 }
 
 
+def english_explainer(ruleset):
+    from app.paths import TRANSLATIONS_DIR
+    from app.services.explain import Explainer
+    from app.services.language import load_languages
+
+    return Explainer(ruleset, load_languages(TRANSLATIONS_DIR)["en"])
+
+
 def results(ruleset, raw, date=SEPT_2025):
     return {r.program.id: r for r in screen(ruleset, ruleset.vocabulary.parse_answers(raw), date)}
 
@@ -34,9 +42,9 @@ def test_not_met_numeric_criterion_says_by_how_much(ruleset):
     raw = dict(FAMILY, you={"age": 17}, children=[], has_partner=False, family_net_income=15000)
     gst = results(ruleset, raw)["gst_hst_credit"]
     assert gst.status == "ineligible"
-    row = next(r for r in gst.trace() if r["id"] == "age_or_family")
+    index, row = next((i, r) for i, r in enumerate(gst.trace()) if r["id"] == "age_or_family")
     assert row["status"] == "not_met"
-    assert "turn 19" in row["explanation"]
+    assert "turn 19" in english_explainer(ruleset).reasons(gst)[index].text
 
 
 def test_gap_for_a_failed_threshold(ruleset):

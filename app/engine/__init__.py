@@ -11,7 +11,7 @@ Typical use::
 """
 
 from .errors import AnswerError, RuleError, RulesInvalid
-from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ProgramResult, screen
+from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ZERO_AMOUNT, ProgramResult, Reason, screen
 from .loader import RULES_DIR, Ruleset, load_ruleset
 from .planner import plan
 from .qid import QuestionId
@@ -24,11 +24,13 @@ __all__ = [
     "INELIGIBLE",
     "MAYBE",
     "ProgramResult",
+    "Reason",
     "QuestionId",
     "RULES_DIR",
     "RuleError",
     "Ruleset",
     "RulesInvalid",
+    "ZERO_AMOUNT",
     "load_ruleset",
     "plan",
     "screen",

@@ -39,10 +39,11 @@ class CompileError(Exception):
 class Env:
     """What one evaluation reads: the household's facts, the parameters in force."""
 
-    __slots__ = ("facts", "unknown", "groups", "params", "defs", "shared", "exact_shared", "member", "touched",
-                 "date", "criteria")
+    __slots__ = ("answers", "facts", "unknown", "groups", "params", "defs", "shared", "exact_shared", "member",
+                 "touched", "date", "criteria")
 
     def __init__(self, answers, date: dt.date):
+        self.answers = answers
         self.facts = answers.facts
         self.unknown = answers.unknown
         self.groups = answers.groups

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import NamedTuple
 
 from .compile import Env
 from .values import Interval
@@ -21,6 +22,19 @@ ELIGIBLE = "eligible"
 MAYBE = "maybe"
 INELIGIBLE = "ineligible"
 STATUS_WORDS = {True: "met", False: "not_met", None: "unknown"}
+ZERO_AMOUNT = "amount"  # the criterion named by the reason that the amount works out to $0
+
+
+class Reason(NamedTuple):
+    """Why a criterion came out as it did, in numbers: never in words (the services write those)."""
+
+    criterion: str  # the criterion's id, or ZERO_AMOUNT
+    status: str  # met, not_met or unknown
+    unit: str  # money, number, rate, or "" when nothing was compared
+    value: object = None  # the household's value: a number, or {"from": lo, "to": hi} while unknown
+    limit: object = None
+    gap: float | None = None  # how far off, when not met and both sides are known
+    comparison: str | None = None  # the operator, when the criterion is one comparison
 
 
 def round_cents(x: float) -> float:
@@ -148,37 +162,47 @@ class ProgramResult:
     def criteria_statuses(self) -> dict:
         return {c.id: STATUS_WORDS[_status(o)] for c, o in zip(self.program.criteria, self.all_outcomes())}
 
-    def trace(self) -> list[dict]:
-        """Per criterion: met / not met / unknown, the numbers used and where they come from."""
-        program = self.program
-        rows = []
-        for criterion, outcome in zip(program.criteria, self.all_outcomes()):
-            status = _status(outcome)
-            row = {
-                "id": criterion.id,
-                "status": STATUS_WORDS[status],
-                "unit": criterion.unit,
-                "source": _source(criterion.source),
-                "parameters": [self._parameter(name) for name in criterion.params],
-                "facts": {qid: self._fact_value(qid) for qid in criterion.facts},
-            }
+    def reasons(self) -> list[Reason]:
+        """Per criterion: met / not met / unknown, with the numbers compared; no sources (see ``trace``)."""
+        reasons = []
+        for criterion, outcome in zip(self.program.criteria, self.all_outcomes()):
             if type(outcome) is tuple:
-                _, value, limit = outcome
-                row["comparison"] = criterion.compared
-                row["value"] = _plain(value)
-                row["limit"] = _plain(limit)
+                status, value, limit = outcome
+                gap = None
                 if status is False and type(value) is not Interval and type(limit) is not Interval:
-                    row["gap"] = round_cents(abs(value - limit))
-            rows.append(row)
+                    gap = round_cents(abs(value - limit))
+                reasons.append(Reason(criterion.id, STATUS_WORDS[status], criterion.unit, _plain(value),
+                                      _plain(limit), gap, criterion.compared))
+            else:
+                reasons.append(Reason(criterion.id, STATUS_WORDS[outcome], criterion.unit))
         if self.zero_amount:
-            rows.append({  # the amount works out to $0
-                "id": "amount",
-                "status": "not_met",
-                "unit": "money",
-                "source": None,
-                "parameters": [self._parameter(n) for n in program.amount.params],
-                "facts": {qid: self._fact_value(qid) for qid in program.amount.facts},
-            })
+            reasons.append(Reason(ZERO_AMOUNT, "not_met", "money"))
+        return reasons
+
+    def trace(self) -> list[dict]:
+        """Every reason with where it comes from: the criterion's source, the parameters in force
+        (value, dates, source) and the facts read."""
+        program = self.program
+        criteria = {c.id: c for c in program.criteria}
+        rows = []
+        for reason in self.reasons():
+            criterion = criteria.get(reason.criterion)
+            row = {"id": reason.criterion, "status": reason.status, "unit": reason.unit}
+            if criterion is not None:
+                row["source"] = _source(criterion.source)
+                row["parameters"] = [self._parameter(name) for name in criterion.params]
+                row["facts"] = {qid: self._fact_value(qid) for qid in criterion.facts}
+            else:  # the amount works out to $0
+                row["source"] = None
+                row["parameters"] = [self._parameter(n) for n in program.amount.params]
+                row["facts"] = {qid: self._fact_value(qid) for qid in program.amount.facts}
+            if reason.comparison is not None:
+                row["comparison"] = reason.comparison
+                row["value"] = reason.value
+                row["limit"] = reason.limit
+                if reason.gap is not None:
+                    row["gap"] = reason.gap
+            rows.append(row)
         return rows
 
     def amount_trace(self) -> dict | None:
@@ -314,7 +338,7 @@ def _screen_all(plan, answers, env: Env, date: dt.date, fast: bool) -> list[Prog
     for program, rules_date, params in plan:
         run = program.exact
         if run is None or not fast:
-            append(_screen_slow(program, answers, env, date, rules_date, params))
+            append(_screen_slow(program, answers, env, date, rules_date, params, fast))
             continue
         try:
             settled = run(facts, members, params, shared, date, unknown)
@@ -322,7 +346,7 @@ def _screen_all(plan, answers, env: Env, date: dt.date, fast: bool) -> list[Prog
             append(_failed(program, answers, env, date, rules_date, params, _describe(exc)))
             continue
         if settled is None:  # it reads a question that is not answered
-            append(_screen_slow(program, answers, env, date, rules_date, params))
+            append(_screen_slow(program, answers, env, date, rules_date, params, True))
             continue
         outcomes, eligible, value = settled
         zero_amount = False
@@ -340,11 +364,11 @@ def _screen_all(plan, answers, env: Env, date: dt.date, fast: bool) -> list[Prog
     return results
 
 
-def _screen_slow(program, answers, env: Env, date: dt.date, rules_date, params) -> ProgramResult:
+def _screen_slow(program, answers, env: Env, date: dt.date, rules_date, params, fast: bool) -> ProgramResult:
     """The general three-valued path, for a program that reads an unanswered question."""
     undecided = []
     try:
-        outcomes, eligible, amount_lo, amount_hi = _screen_general(program, env, params, undecided)
+        outcomes, eligible, amount_lo, amount_hi = _screen_general(program, env, params, undecided, fast)
     except _FAILURES as exc:
         return _failed(program, answers, env, date, rules_date, params, _describe(exc))
     zero_amount = False
@@ -393,8 +417,11 @@ def _failed(program, answers, env: Env, date: dt.date, rules_date, params, error
     return ProgramResult(program, answers, date, rules_date, MAYBE, outcomes, None, None, False, (), error)
 
 
-def _screen_general(program, env: Env, params: dict, undecided: list):
-    """Three-valued evaluation with ranges; notes the questions that could decide it."""
+def _screen_general(program, env: Env, params: dict, undecided: list, fast: bool = True):
+    """Three-valued evaluation with ranges; notes the questions that could decide it.
+
+    With ``fast``, a criterion (or the amount) whose every question is answered is worked out
+    by its exact-path function: the same value, without ranges or noting what was read."""
     env.params = params
     env.defs = {}
     touched = env.touched
@@ -402,7 +429,21 @@ def _screen_general(program, env: Env, params: dict, undecided: list):
     outcomes = []
     open_questions = {}  # criterion index -> questions read while it stayed unknown
     stop_at_no = program.eligible_fn is None  # every criterion must be met: one "no" decides
+    run = program.exact if fast else None
+    if run is not None:
+        answers = env.answers
+        facts, members, shared, unknown = (answers.facts, answers.member_values, env.exact_shared,
+                                           answers.unknown_questions)
+        parts = run.criteria
     for index, criterion in enumerate(program.criteria):
+        if run is not None:
+            exact, questions = parts[index]
+            if exact is not None and questions.isdisjoint(unknown):
+                outcome = exact(facts, members, params, shared, env.date)
+                outcomes.append(outcome)
+                if stop_at_no and not (outcome[0] if type(outcome) is tuple else outcome):
+                    break
+                continue
         start = len(touched)
         outcome = criterion.fn(env)
         outcomes.append(outcome)
@@ -419,6 +460,11 @@ def _screen_general(program, env: Env, params: dict, undecided: list):
                 undecided.extend(questions)
     if program.amount is None or eligible is False:
         return outcomes, eligible, None, None
+    if run is not None:
+        exact, questions = run.amount
+        if questions.isdisjoint(unknown):
+            value = exact(facts, members, params, shared, env.date)
+            return outcomes, eligible, value, value
     start = len(touched)
     value = program.amount.fn(env)
     if type(value) is Interval:

@@ -232,17 +232,51 @@ def source(program, definitions, criteria_scope=None) -> tuple[str, dict]:
     return "\n".join(out.lines) + "\n", out.constants
 
 
+def parts_source(program, definitions) -> str:
+    """Functions for one criterion (``c<i>``) or the amount (``amount``) each, ``(F, G, P, S, T)``:
+    the general path works out with these the parts whose every question is answered."""
+    lines = []
+    for index, criterion in enumerate(program.criteria):
+        if criterion.checked_by_office:
+            continue
+        out = _Emitter(definitions)
+        out.lines.append(f"def c{index}(F, G, P, S, T):")
+        if criterion.code[0] == "compare":
+            _, op, left, right = criterion.code
+            out.needs(left + " " + right)
+            out.lines += [f"    l = {left}", f"    r = {right}", f"    return (l {op} r, l, r)"]
+        else:
+            out.needs(criterion.code[1])
+            out.lines.append(f"    return {criterion.code[1]}")
+        lines += out.lines
+    if program.amount:
+        out = _Emitter(definitions)
+        out.lines.append("def amount(F, G, P, S, T):")
+        out.needs(program.amount.code)
+        out.lines.append(f"    return {program.amount.code}")
+        lines += out.lines
+    return "\n".join(lines) + "\n"
+
+
 def build(program, definitions, criteria_scope=None) -> object:
     """Compile a program's exact-path function: run(F, G, P, S, T, U) -> (outcomes, eligible, amount) or None.
 
     ``eligible`` is None (maybe) only for a program with a rule the office checks. None instead of
     the tuple: some question the function would read is unknown (in ``U``). Returns None when
-    ``eligible_when`` reads a rule the office checks in a way only the general path can follow."""
+    ``eligible_when`` reads a rule the office checks in a way only the general path can follow.
+
+    The function also carries the parts, for the general path: ``run.criteria`` holds, for each
+    criterion, (its function or None for a rule the office checks, the questions it reads), and
+    ``run.amount`` the same for the amount, or None."""
     try:
         text, constants = source(program, definitions, criteria_scope)
     except NotExact:
         return None
     namespace = dict(HELPERS)
     namespace.update(constants)
-    exec(compile(text, f"<rules: {program.id}>", "exec"), namespace)  # noqa: S102
-    return namespace["run"]
+    exec(compile(text + parts_source(program, definitions), f"<rules: {program.id}>", "exec"), namespace)  # noqa: S102
+    run = namespace["run"]
+    run.criteria = tuple((namespace.get(f"c{index}"), frozenset(criterion.facts))
+                         for index, criterion in enumerate(program.criteria))
+    run.amount = (namespace["amount"], frozenset(program.amount.facts)) if program.amount else None
+    return run

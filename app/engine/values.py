@@ -84,10 +84,16 @@ def mul(a, b):
 
 
 def div(a, b):
-    if type(a) is not Interval and type(b) is not Interval:
+    """a / b, where dividing by zero gives 0 (so plain evaluation never fails). A range that
+    may be zero, divided into anything but 0, can give any number: screening reports such an
+    amount as one it cannot work out."""
+    if type(b) is not Interval:
         if b == 0:
             return 0.0  # division by zero is defined as 0 so evaluation never fails
-        return a / b
+        if type(a) is not Interval:
+            return a / b
+    elif type(a) is not Interval and a == 0:
+        return 0.0  # nothing divided is nothing, whatever the divisor
     blo, bhi = bounds(b)
     if blo <= 0 <= bhi:
         return ANY_NUMBER

@@ -17,10 +17,10 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE
+from app.engine import ZERO_AMOUNT as ZERO_AMOUNT_REASON
 
 from .household import current_answer
 
@@ -31,6 +31,7 @@ def N_(text: str) -> str:
 
 
 ZERO_AMOUNT = N_("With the income you gave, the amount works out to $0.")
+_SENTENCES_KEPT = 50_000
 NOT_WORKED_OUT = N_("We could not work this out from your answers. Ask the program to check.")
 log = logging.getLogger("benefits_finder")
 
@@ -67,8 +68,9 @@ class AnswerRow(NamedTuple):
     answer: str
 
 
-@dataclass
-class Reason:
+class Reason(NamedTuple):
+    """A reason as a person reads it."""
+
     status: str  # met, not_met, unknown
     text: str
     numbers: str = ""
@@ -88,6 +90,7 @@ class Explainer:
             question = ruleset.vocabulary.question(qid)
             self.question_labels[qid] = tr(question.label) if getattr(question, "label", "") else ""
         self.program_names = [texts.name for texts in self.programs.values()]
+        self._sentences: dict = {}
 
     def _(self, message: str, **variables) -> str:
         return self.language.gettext(message, **variables)
@@ -128,30 +131,46 @@ class Explainer:
         return self._("%(label)s: %(value)s (from %(date)s)", label=label, value=self.parameter_value(parameter),
                       date=self.fmt.date(dt.date.fromisoformat(parameter["from"])))
 
-    def sentence(self, template: str, row: dict) -> str:
+    def sentence(self, template: str, reason) -> str:
         """A criterion's text (already translated) with {value}, {limit} and {gap} filled in."""
-        unit = row.get("unit") or "number"
-        fills = {key: self.value(row[key], unit) for key in ("value", "limit", "gap") if row.get(key) is not None}
+        unit = reason.unit or "number"
+        fills = {}
+        for key in ("value", "limit", "gap"):
+            number = getattr(reason, key)
+            if number is not None:
+                fills[key] = self.value(number, unit)
         try:
             return template.format(**fills)
         except (KeyError, IndexError, ValueError):
             return template
 
     def reasons(self, result) -> list[Reason]:
-        """Every criterion of a result as a sentence, with the person's number and the limit where money."""
-        texts = self.programs[result.program.id]
-        reasons = []
-        for row in result.trace():
-            if row["id"] == "amount":
-                text = self._(ZERO_AMOUNT)
-            else:
-                text = self.sentence(texts.criteria[row["id"]][row["status"]], row)
-            numbers = ""
-            if row["unit"] == "money" and "value" in row and not isinstance(row["value"], dict):
-                numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=self.value(row["value"], "money"),
-                                 limit=self.value(row["limit"], "money"))
-            reasons.append(Reason(row["status"], text, numbers))
-        return reasons
+        """Every reason of a result as a sentence, with the person's number and the limit where money.
+
+        The same reason with the same numbers reads the same, so sentences are kept once made."""
+        program_id = result.program.id
+        cache = self._sentences
+        made = []
+        for reason in result.reasons():
+            key = (program_id, reason.criterion, reason.status, _key(reason.value), _key(reason.limit), reason.gap)
+            found = cache.get(key)
+            if found is None:
+                if len(cache) > _SENTENCES_KEPT:
+                    cache.clear()
+                found = cache[key] = self._reason(program_id, reason)
+            made.append(found)
+        return made
+
+    def _reason(self, program_id: str, reason) -> Reason:
+        if reason.criterion == ZERO_AMOUNT_REASON:
+            text = self._(ZERO_AMOUNT)
+        else:
+            text = self.sentence(self.programs[program_id].criteria[reason.criterion][reason.status], reason)
+        numbers = ""
+        if reason.unit == "money" and reason.value is not None and not isinstance(reason.value, dict):
+            numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=self.value(reason.value, "money"),
+                             limit=self.value(reason.limit, "money"))
+        return Reason(reason.status, text, numbers)
 
     def answer_rows(self, household) -> list[AnswerRow]:
         """Every question answered, in questionnaire order, with the answer as people read it."""
@@ -207,6 +226,25 @@ def _texts(program, tr) -> ProgramTexts:
     )
 
 
+class _once:
+    """Worked out on first read, then kept on the instance (functools.cached_property takes a lock
+    on every read in Python 3.11, which a page with 50 programs feels)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.fn(instance)
+        return value
+
+
+def _key(value):
+    return (value["from"], value["to"]) if isinstance(value, dict) else value
+
+
 def _finite(x) -> bool:
     return x is not None and math.isfinite(x)
 
@@ -218,7 +256,7 @@ class ProgramView:
         self.explainer = explainer
         self.result = result
         program = result.program
-        self.texts = texts = explainer.programs[program.id]
+        self.texts = explainer.programs[program.id]
         self.id = program.id
         self.status = result.status
         self.error = getattr(result, "error", None)
@@ -241,29 +279,18 @@ class ProgramView:
             self.amount_range = (explainer._("up to %(high)s a year", high=money(high)) if low == 0
                                  else explainer._("%(low)s to %(high)s a year", low=money(low), high=money(high)))
 
-    # Language-only text, from the texts translated at start-up.
-    name = property(lambda self: self.texts.name)
-    summary = property(lambda self: self.texts.summary)
-    administered_by = property(lambda self: self.texts.administered_by)
-    non_government = property(lambda self: self.texts.non_government)
-    apply_summary = property(lambda self: self.texts.apply_summary)
-    ways = property(lambda self: self.texts.ways)
-    documents = property(lambda self: self.texts.documents)
-    contact = property(lambda self: self.texts.contact)
-    tax_return = property(lambda self: self.texts.tax_return)
-
-    @cached_property
+    @_once
     def reasons(self) -> list[Reason]:
         if self.error:
             return [Reason("unknown", self.explainer._(NOT_WORKED_OUT))]
         return self.explainer.reasons(self.result)
 
-    @cached_property
+    @_once
     def deciding(self) -> list[str]:
         labels = (self.explainer.question(qid) for qid in self.result.deciding)
         return [label for label in labels if label]
 
-    @cached_property
+    @_once
     def _amount(self):
         amount = self.result.amount_trace()
         return amount if amount and self.status != INELIGIBLE and not self.error else None
@@ -272,7 +299,7 @@ class ProgramView:
     def amount_explain(self) -> str:
         return self.texts.amount_explain if self._amount else ""
 
-    @cached_property
+    @_once
     def figures(self) -> list[str]:
         if not self._amount:
             return []
@@ -282,14 +309,14 @@ class ProgramView:
     def unconfirmed(self) -> bool:
         return bool(self._amount) and any(p["unconfirmed"] for p in self._amount["parameters"])
 
-    @cached_property
+    @_once
     def provenance(self) -> str:
         program = self.result.program
         return self.explainer._("Rules: %(program)s version %(version)s, applied as of %(date)s.",
                                 program=program.id, version=program.version,
                                 date=self.explainer.fmt.date(self.result.date))
 
-    @cached_property
+    @_once
     def freshness(self) -> str:
         if not self.result.figures_stale:
             return ""

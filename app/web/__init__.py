@@ -17,7 +17,7 @@ from app.paths import RULES_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from app.services.explain import Explainer
 from app.services.language import load_languages
 
-from . import errors, languages
+from . import assets, errors, languages
 from .security import HostCheck, SecurityHeaders
 
 
@@ -48,8 +48,11 @@ def create_app(config: dict | None = None) -> Flask:
     languages.install(app, loaded)
 
     from .questionnaire import bp as questionnaire
+    from .questionnaire.cards import render_card_parts
 
     app.register_blueprint(questionnaire)
+    app.extensions["card_parts"] = render_card_parts(app)
     errors.install(app)
-    app.wsgi_app = SecurityHeaders(HostCheck(app.wsgi_app))
+    assets.install(app)
+    app.wsgi_app = SecurityHeaders(HostCheck(assets.serve_static(app.wsgi_app)))
     return app

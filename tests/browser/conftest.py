@@ -1,11 +1,13 @@
 """A real server (gunicorn) and a real browser (Debian's Chromium, driven by Playwright) for the browser tests.
 
 Nothing is downloaded: the browser is /usr/bin/chromium, and axe-core is the copy bundled in
-the axe-playwright-python package. If /usr/bin/chromium is missing the browser tests are skipped.
+the axe-playwright-python package. If /usr/bin/chromium (or $BENEFITS_CHROMIUM) is missing the browser
+tests are skipped, and the end of the run says so in a banner with the command that installs it.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import socket
 import subprocess
@@ -19,11 +21,42 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("BENEFITS_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENING_DATE = "2026-11-25"
 SKIP_REASON = f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)"
+INSTALL_HINT = "Install it with: sudo apt-get install chromium (Debian; `bash .ci/run` does it)"
+
+
+def _test_functions(path: Path) -> str:
+    """How many test functions a module defines, for a module skipped before anything in it was collected."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return "the"
+    return str(sum(isinstance(node, ast.FunctionDef) and node.name.startswith("test") for node in tree.body))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Never a silent skip: say loudly which browser tests did not run, and how to get Chromium."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if isinstance(report.longrepr, tuple) and SKIP_REASON in str(report.longrepr[-1])]
+    if not skipped:
+        return
+    what = []
+    tests = [report for report in skipped if not isinstance(report, pytest.CollectReport)]
+    if tests:
+        what.append(f"{len(tests)} browser test{'s' if len(tests) != 1 else ''}")
+    for report in skipped:
+        if isinstance(report, pytest.CollectReport):  # a module-level skip: nothing in it was collected
+            functions = _test_functions(config.rootpath / report.nodeid.split("::")[0])
+            what.append(f"all {functions} test functions (with their parameter cases) in {report.nodeid}")
+    red = {"red": True, "bold": True}
+    terminalreporter.write_sep("=", "BROWSER TESTS SKIPPED: no Chromium", **red)
+    terminalreporter.write_line(f"WARNING: skipped {' and '.join(what)}: no Chromium at {CHROMIUM}.", **red)
+    terminalreporter.write_line(INSTALL_HINT, **red)
+    terminalreporter.write_sep("=", **red)
 
 
 def _free_port() -> int:
