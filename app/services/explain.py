@@ -265,6 +265,8 @@ class ProgramView:
         money = explainer.fmt.money
         self.amount_yearly = self.amount_monthly = self.amount_once = self.amount_range = ""
         self.yearly_value = self.range_high = 0.0
+        if self.error:
+            return  # no amount, and the reasons say it could not be worked out
         if result.status == ELIGIBLE:
             if _finite(result.amount_yearly):
                 self.amount_yearly = money(result.amount_yearly)
@@ -281,9 +283,10 @@ class ProgramView:
 
     @_once
     def reasons(self) -> list[Reason]:
+        reasons = self.explainer.reasons(self.result)
         if self.error:
-            return [Reason("unknown", self.explainer._(NOT_WORKED_OUT))]
-        return self.explainer.reasons(self.result)
+            reasons = reasons + [Reason("unknown", self.explainer._(NOT_WORKED_OUT))]
+        return reasons
 
     @_once
     def deciding(self) -> list[str]:

@@ -1,0 +1,71 @@
+"""Reasons become sentences in a language, once per language for what does not change."""
+
+import datetime as dt
+
+import pytest
+
+from app.engine import screen
+from app.services.explain import ZERO_AMOUNT, Explainer
+
+FAMILY = {"region": "calgary", "status_in_canada": "citizen", "has_partner": False,
+          "you": {"age": 29, "dtc": False, "working_income": 18000},
+          "children": [{"age": 2, "dtc": False}, {"age": 5, "dtc": False}],
+          "filed_taxes": True, "family_net_income": 22000}
+DAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def explainers(ruleset, languages):
+    return {code: Explainer(ruleset, language) for code, language in languages.items()}
+
+
+def results(ruleset, raw):
+    return {r.program.id: r for r in screen(ruleset, ruleset.vocabulary.parse_answers(raw), DAY)}
+
+
+def test_money_reasons_say_yours_and_the_limit_in_each_language(ruleset, explainers):
+    child_health = results(ruleset, dict(FAMILY, family_net_income=90000))["alberta_child_health_benefit"]
+    english = [r for r in explainers["en"].reasons(child_health) if r.numbers]
+    french = [r for r in explainers["fr"].reasons(child_health) if r.numbers]
+    assert english and len(english) == len(french)
+    assert english[0].numbers == "Yours: $90,000. Limit: $31,010."
+    assert "90\u00a0000\u00a0$" in french[0].numbers
+
+
+def test_a_zero_amount_is_explained(ruleset, explainers):
+    ccb = results(ruleset, dict(FAMILY, family_net_income=500000))["ccb"]
+    assert explainers["en"].reasons(ccb)[-1].text == ZERO_AMOUNT
+
+
+def test_the_same_reason_is_written_once(ruleset, explainers):
+    ccb = results(ruleset, FAMILY)["ccb"]
+    first, again = explainers["en"].reasons(ccb), explainers["en"].reasons(ccb)
+    assert all(a is b for a, b in zip(first, again))
+
+
+def test_results_are_grouped_and_totalled(ruleset, explainers):
+    view = explainers["en"].results(screen(ruleset, ruleset.vocabulary.parse_answers(FAMILY), DAY))
+    assert view.eligible and view.ineligible
+    assert view.total_yearly.startswith("$")
+    assert {p.status for p in view.eligible} == {"eligible"}
+
+
+def test_a_program_that_could_not_be_worked_out_says_so_and_is_logged(ruleset, explainers, caplog):
+    ccb = results(ruleset, FAMILY)["ccb"]
+    ccb.error = "ZeroDivisionError: float division by zero"
+    from app.services.explain import ProgramView
+
+    view = ProgramView(explainers["en"], ccb)
+    assert "could not work this out" in view.reasons[-1].text
+    assert not view.amount_yearly
+    assert "ccb" in caplog.text and "ZeroDivisionError" in caplog.text
+    assert "22000" not in caplog.text and "calgary" not in caplog.text
+
+
+def test_answers_are_read_back_for_the_check_page(ruleset, explainers):
+    from app.services.household import keep_what_fits
+
+    rows = explainers["fr"].answer_rows(keep_what_fits(FAMILY, ruleset.vocabulary))
+    by_id = {row.qid: row for row in rows}
+    assert by_id["family_net_income"].answer == "22\u00a0000\u00a0$"
+    assert by_id["children.age"].answer == "Enfant 1 : 2; Enfant 2 : 5"
