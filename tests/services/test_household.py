@@ -5,8 +5,14 @@ import json
 import pytest
 
 from app.engine import QuestionId
-from app.services.household import (HouseholdInvalid, current_answer, keep_what_fits, read_household,
-                                    read_household_file, with_answer)
+from app.services.household import (
+    HouseholdInvalid,
+    current_answer,
+    keep_what_fits,
+    read_household,
+    read_household_file,
+    with_answer,
+)
 
 
 def test_a_household_file_is_read_with_its_date(ruleset):
