@@ -48,10 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     languages.install(app, loaded)
 
     from .questionnaire import bp as questionnaire
-    from .questionnaire.cards import render_card_parts
+    from .questionnaire.cards import card_memos
 
     app.register_blueprint(questionnaire)
-    app.extensions["card_parts"] = render_card_parts(app)
+    app.extensions["cards"] = card_memos(app)
     errors.install(app)
     assets.install(app)
     app.wsgi_app = SecurityHeaders(HostCheck(assets.serve_static(app.wsgi_app)))

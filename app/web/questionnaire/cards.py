@@ -1,9 +1,15 @@
-"""The language-only parts of each program's card, rendered once per language at start-up.
+"""Program cards for the results page, built from parts that are rendered once and kept.
 
-A results page shows every program. What a card says about the household (status,
-amount, reasons) changes with each page; its name, who runs it, its summary and how to
-apply do not. Those parts are rendered here once per language, from
-``templates/questionnaire/_program.html``, and placed into each results page as they are.
+A results page shows every program. Most of a card is the same on every page in a
+language: the program's name, who runs it, its summary and how to apply (rendered at
+start-up), and, for a given day, the figures behind its amount, the note on how current
+they are and the provenance line (rendered the first time they are needed). A reason
+with the same numbers, or the same list of deciding questions, reads the same for every
+household. Only what is truly the household's own (status, amount) is written per page.
+All of it comes from the macros in ``templates/questionnaire/_program.html``.
+
+A part rendered on first use is rendered in the language of the request that needed it,
+so each language has its own :class:`CardMemo`.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from dataclasses import dataclass
 from flask import Flask
 from markupsafe import Markup
 
+from app.engine import INELIGIBLE
 from app.web import languages
+
+KEPT = 50_000  # parts kept per kind and language before starting afresh
 
 
 @dataclass(frozen=True)
@@ -24,40 +33,82 @@ class CardParts:
     apply: Markup  # how to apply, documents, contact
 
 
-class ReasonHtml:
-    """Each reason's list item, rendered the first time it is seen in a language, then kept.
-    The same reason with the same numbers comes back on page after page ("You live in Alberta")."""
+class CardMemo:
+    """One language's card parts: fixed ones made at start-up, the others on first use."""
 
-    KEPT = 50_000
-
-    def __init__(self, macro):
-        self.macro = macro
+    def __init__(self, macros, explainer):
+        self.macros = macros
+        self.fixed = {
+            program_id: CardParts(Markup(macros.top(program_id, texts)), Markup(macros.summary(texts, False)),
+                                  Markup(macros.summary(texts, True)), Markup(macros.apply(texts)))
+            for program_id, texts in explainer.programs.items()
+        }
         self.made: dict = {}
 
-    def __call__(self, reason) -> Markup:
-        html = self.made.get(reason)
+    def __getitem__(self, program_id: str) -> CardParts:
+        return self.fixed[program_id]
+
+    def _part(self, key, render) -> Markup:
+        html = self.made.get(key)
         if html is None:
-            if len(self.made) > self.KEPT:
+            if len(self.made) > KEPT:
                 self.made.clear()
-            html = self.made[reason] = Markup(self.macro(reason))
+            html = self.made[key] = Markup(render())
         return html
 
+    # A card is: head, "Why" and its reasons, tail (see templates/questionnaire/results.html).
+    # Every part is Markup already, so plain str.join (Markup.join would escape each part again).
 
-def render_card_parts(app: Flask) -> dict:
-    """language code -> program id -> CardParts, and "reason" -> that language's ReasonHtml.
+    def head(self, p) -> Markup:
+        """Name and who runs it, the amount, how current the figures are, the summary."""
+        fixed = self.fixed[p.id]
+        summary = fixed.summary_can_get if p.status != INELIGIBLE else fixed.summary
+        return Markup("".join((fixed.top, self.amount(p), self.freshness(p), summary)))
 
-    A reason's macro renders in the language it was made in: ReasonHtml is only ever called
-    for the language it belongs to, and the macro reads the language when it first runs."""
-    parts = {}
+    def reasons(self, p) -> Markup:
+        """The reasons shown: all of them for a program one can get, only those not met otherwise."""
+        can_get = p.status != INELIGIBLE
+        return Markup("".join([self.reason(r) for r in p.reasons if can_get or r.status == "not_met"]))
+
+    def tail(self, p) -> Markup:
+        """What would decide it, how the amount was worked out, how to apply, the provenance line."""
+        apply = self.fixed[p.id].apply if p.status != INELIGIBLE else Markup()
+        return Markup("".join((self.deciding(p), self.figures(p), apply, self.provenance(p))))
+
+    def amount(self, p) -> Markup:
+        if not (p.amount_yearly or p.amount_once or p.amount_range):
+            return Markup()
+        key = ("amount", p.amount_yearly, p.amount_monthly, p.amount_once, p.amount_range)
+        return self._part(key, lambda: self.macros.amount(p))
+
+    def reason(self, reason) -> Markup:
+        return self._part(("reason", reason), lambda: self.macros.reason(reason))
+
+    def deciding(self, p) -> Markup:
+        if not p.result.deciding:
+            return Markup()
+        return self._part(("deciding", p.result.deciding), lambda: self.macros.deciding(p.deciding))
+
+    def freshness(self, p) -> Markup:
+        """Which year's figures were used, when the newest confirmed ones are older than the day."""
+        return self._part(("freshness", p.id, p.result.date), lambda: self.macros.freshness(p))
+
+    def figures(self, p) -> Markup:
+        """How the amount was worked out: the same for everyone who can get the program that day."""
+        if p.status == INELIGIBLE or p.error or not p.texts.amount_explain:
+            return Markup()
+        return self._part(("figures", p.id, p.result.rules_date), lambda: self.macros.figures(p))
+
+    def provenance(self, p) -> Markup:
+        return self._part(("provenance", p.id, p.result.date), lambda: self.macros.provenance(p))
+
+
+def card_memos(app: Flask) -> dict:
+    """language code -> CardMemo."""
+    memos = {}
     for code in app.extensions["languages"]:
         with app.test_request_context(f"/{code}/"):
             languages.use(code)
             macros = app.jinja_env.get_template("questionnaire/_program.html").module
-            explainer = app.extensions["explainers"][code]
-            parts[code] = {
-                program_id: CardParts(Markup(macros.top(program_id, texts)), Markup(macros.summary(texts, False)),
-                                      Markup(macros.summary(texts, True)), Markup(macros.apply(texts)))
-                for program_id, texts in explainer.programs.items()
-            }
-            parts[code]["reason"] = ReasonHtml(macros.reason)
-    return parts
+            memos[code] = CardMemo(macros, app.extensions["explainers"][code])
+    return memos

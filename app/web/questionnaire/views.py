@@ -122,7 +122,7 @@ def results():
     view = explainer().results(screen(ruleset(), state.answers, day))
     return no_store(current_app.make_response(render_template(
         "questionnaire/results.html", page_kind="results", state=state, view=view,
-        cards=current_app.extensions["card_parts"][g.lang], screening_date=languages.current().formatter.date(day))))
+        cards=current_app.extensions["cards"][g.lang], screening_date=languages.current().formatter.date(day))))
 
 
 def _page(state, qid: str):
