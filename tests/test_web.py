@@ -9,6 +9,7 @@ import pytest
 from markupsafe import escape
 
 from app import create_app
+from app.services.language import LANGUAGES
 
 from .pages import Page, fields_for, walk
 
@@ -29,8 +30,9 @@ def check_page(response) -> Page:
         return None
     page = Page(response.get_data(as_text=True))
     assert page.title.strip()
-    assert page.html_attrs.get("lang") in ("en", "fr")
-    assert page.html_attrs.get("dir") == "ltr"
+    lang = page.html_attrs.get("lang")
+    assert lang in LANGUAGES
+    assert page.html_attrs.get("dir") == LANGUAGES[lang][2]  # "rtl" for a right-to-left language
     assert len(page.ids) == len(set(page.ids)), [i for i in page.ids if page.ids.count(i) > 1]
     assert len(page.h1) == 1, page.h1
     return page
