@@ -83,9 +83,14 @@ def read_household(data, vocabulary) -> Household:
 # -- forgiving: answers carried in a form ------------------------------------------------------
 
 
-def keep_what_fits(raw, vocabulary) -> Household:
-    """The answers that fit the vocabulary; each one that does not is dropped."""
-    raw = copy.deepcopy(raw) if isinstance(raw, dict) else {}
+def keep_what_fits(raw, vocabulary, owned: bool = False) -> Household:
+    """The answers that fit the vocabulary; each one that does not is dropped.
+
+    ``raw`` is copied first unless ``owned`` says the caller made it for this call alone."""
+    if not isinstance(raw, dict):
+        raw = {}
+    elif not owned:
+        raw = copy.deepcopy(raw)
     for _ in range(MAX_ROUNDS):
         try:
             return Household(raw, vocabulary.parse_answers(raw))
@@ -141,7 +146,7 @@ def with_answer(household: Household, vocabulary, qid, value) -> Household:
     typed = vocabulary.qid(qid)
     raw = copy.deepcopy(household.raw)
     if typed is None:
-        return keep_what_fits(raw, vocabulary)
+        return keep_what_fits(raw, vocabulary, owned=True)
     if typed.is_member_fact:
         group = vocabulary.groups[typed.group]
         if group.kind == "list":
@@ -161,4 +166,4 @@ def with_answer(household: Household, vocabulary, qid, value) -> Household:
             raw[typed.group] = (people + [{} for _ in range(value)])[:value]
     else:
         raw[typed.fact] = value
-    return keep_what_fits(raw, vocabulary)
+    return keep_what_fits(raw, vocabulary, owned=True)

@@ -58,7 +58,7 @@ def _load_json(text: str | None, kind):
 
 def read_carried(form, vocabulary) -> Carried:
     """Read the carried answers from a posted form, dropping anything that does not fit."""
-    household = keep_what_fits(_load_json(form.get("answers"), dict), vocabulary)
+    household = keep_what_fits(_load_json(form.get("answers"), dict), vocabulary, owned=True)
     history = [q for q in _load_json(form.get("history"), list) if isinstance(q, str)]
     history = [q for q in history if vocabulary.qid(q) is not None][-MAX_HISTORY:]
     return Carried(household, history)
