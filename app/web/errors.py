@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from . import languages
 
@@ -19,6 +19,11 @@ def http_error(error: HTTPException):
     return render_template("error.html", page_kind="error", code=error.code), error.code
 
 
+def unreadable_body(error: Exception):
+    """A request body the server could not parse (a broken chunked encoding) is the client's error."""
+    return http_error(BadRequest())
+
+
 def unexpected_error(error: Exception):
     # Logged without the request body, the query or the headers: answers never reach a log.
     log.error("unexpected error on %r: %s", request.path[:200], type(error).__name__)
@@ -30,6 +35,12 @@ def unexpected_error(error: Exception):
 def install(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
+    try:  # gunicorn raises its own errors while the app reads a body it cannot parse
+        from gunicorn.http.errors import ParseException
+    except ImportError:  # the development server
+        pass
+    else:
+        app.register_error_handler(ParseException, unreadable_body)
     logging.getLogger("werkzeug").addFilter(_PathOnly())
 
 

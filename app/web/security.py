@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -34,7 +36,8 @@ class SecurityHeaders:
         secure = environ.get("wsgi.url_scheme") == "https"
 
         def start(status, headers, exc_info=None):
-            headers = [(k, v) for k, v in headers if k.lower() not in _REPLACED] + _FIXED
+            headers = [(k, _relative(v) if k.lower() == "location" else v)
+                       for k, v in headers if k.lower() not in _REPLACED] + _FIXED
             if secure:
                 headers.append(_HSTS)
             return start_response(status, headers, exc_info)
@@ -47,6 +50,15 @@ def no_store(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response
+
+
+def _relative(location: str) -> str:
+    """Every redirect stays on this site, so its target is a path: the Host header a request
+    came with never becomes a Location (Werkzeug's /en -> /en/ redirect names the host)."""
+    if not location.startswith(("http://", "https://", "//")):
+        return location
+    target = urlsplit(location)
+    return (target.path or "/") + (f"?{target.query}" if target.query else "")
 
 
 class HostCheck:

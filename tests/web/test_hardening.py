@@ -65,6 +65,8 @@ def test_redirects_never_take_their_host_from_the_request(client):
     assert response.status_code == 302 and response.headers["Location"] == "/en/"
     response = client.get("/en/results", headers={"Host": "evil.example"})
     assert response.headers["Location"] == "/en/"
+    response = client.get("/en", headers={"Host": "evil.example"})  # Werkzeug's trailing-slash redirect
+    assert response.status_code == 308 and response.headers["Location"] == "/en/"
 
 
 def test_a_formula_that_cannot_be_worked_out_says_so_and_logs_the_program_not_the_answers(caplog):
