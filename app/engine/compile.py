@@ -518,12 +518,21 @@ def _narrowing(condition, scope: Scope):
         low = V.make(value.lo, min(value.hi, limit))
         high = V.make(max(value.lo, limit), value.hi)
         results = []
+        if kind == "definition":
+            touched = (env.defs.get(name) or env.shared.get(name))[1]
+            subject = frozenset(touched)  # the unknown questions it was worked out from
+        else:
+            subject = frozenset([name])
         for part in ((low, high) if at_most else (high, low)):
             saved_defs, saved_shared, saved_facts = env.defs, env.shared, env.facts
-            # Within a branch every definition is worked out afresh from the narrowed value.
-            env.defs, env.shared = {}, {}
+            # Within a branch every definition that may read the narrowed value is worked out afresh
+            # from it. One worked out already from none of the same unknown questions is kept.
+            if subject:
+                env.defs = {k: v for k, v in saved_defs.items() if subject.isdisjoint(v[1])}
+                env.shared = {k: v for k, v in saved_shared.items() if subject.isdisjoint(v[1])}
+            else:
+                env.defs, env.shared = {}, {}
             if kind == "definition":
-                touched = (saved_defs.get(name) or saved_shared.get(name))[1]
                 env.defs[name] = env.shared[name] = (part, touched)
             else:
                 env.facts = dict(saved_facts)
@@ -641,13 +650,16 @@ def _counter(gid: str, pf, size_qs: tuple):
                 hi += 1
         if possible:
             env.touched.extend(size_qs)
-            for member in possible:
-                if pf is None:
-                    hi += 1
-                    continue
-                env.member = member
-                if pf(env) is not False:
-                    hi += 1
+            if pf is None:
+                hi += len(possible)
+            else:
+                last = counted = None
+                for member in possible:
+                    if member is not last:  # an unknown number of people repeats one stand-in: ask it once
+                        env.member = last = member
+                        counted = pf(env) is not False
+                    if counted:
+                        hi += 1
         env.member = saved
         return lo if lo == hi else V.Interval(lo, hi)
     return count
@@ -663,9 +675,12 @@ def _summer(gid: str, ef, size_qs: tuple):
             result = V.add(result, ef(env))
         if possible:
             env.touched.extend(size_qs)
+            last = part = None
             for member in possible:
-                env.member = member
-                result = V.add(result, V.hull(0, ef(env)))
+                if member is not last:  # an unknown number of people repeats one stand-in: work it out once
+                    env.member = last = member
+                    part = V.hull(0, ef(env))
+                result = V.add(result, part)
         env.member = saved
         return result
     return total
@@ -688,8 +703,11 @@ def _quantifier(gid: str, pf, is_any: bool, size_qs: tuple):
                     result = None
             if possible:
                 env.touched.extend(size_qs)
+                last = None
                 for member in possible:
-                    env.member = member
+                    if member is last:  # an unknown number of people repeats one stand-in: ask it once
+                        continue
+                    env.member = last = member
                     if pf(env) is not (not decisive):
                         result = None
             return result

@@ -16,6 +16,7 @@ import math
 from typing import NamedTuple
 
 from .compile import Env
+from .exact import FAILURES
 from .values import Interval
 
 ELIGIBLE = "eligible"
@@ -289,9 +290,15 @@ def _source(source) -> dict | None:
     return {"id": source.id, "title": source.title, "url": source.url, "checked": source.checked.isoformat()}
 
 
-def _matters(program, outcomes, index: int, env) -> bool:
+def _matters(program, outcomes, index: int, env, fast: bool = True) -> bool:
     """Would settling this one unknown criterion, either way, change eligibility?"""
-    statuses = [_status(o) for o in outcomes]
+    statuses = [o[0] if type(o) is tuple else o for o in outcomes]
+    kleene = program.exact.kleene if fast and program.exact is not None else None
+    if kleene is not None:
+        statuses[index] = True
+        met = kleene(statuses)
+        statuses[index] = False
+        return kleene(statuses) != met
     results = set()
     for value in (True, False):
         statuses[index] = value
@@ -301,9 +308,13 @@ def _matters(program, outcomes, index: int, env) -> bool:
     return len(results) > 1
 
 
-def _eligibility(program, outcomes, env):
+def _eligibility(program, outcomes, env, fast: bool = True):
     if program.eligible_fn is not None:
-        env.criteria = [_status(o) for o in outcomes]
+        statuses = [o[0] if type(o) is tuple else o for o in outcomes]
+        kleene = program.exact.kleene if fast and program.exact is not None else None
+        if kleene is not None:  # eligible_when over the criteria alone, as generated code
+            return kleene(statuses)
+        env.criteria = statuses
         return program.eligible_fn(env)
     result = True
     for outcome in outcomes:
@@ -315,9 +326,7 @@ def _eligibility(program, outcomes, env):
     return result
 
 
-# What a program's own functions may raise for some household (a formula dividing by zero in
-# plain Python, a number too big for a table key, ...). Screening never stops for it.
-_FAILURES = (ArithmeticError, ValueError, TypeError)
+_FAILURES = FAILURES  # what a program's own functions may raise for some household: screening goes on
 _INF = math.inf
 NOT_FINITE = "amount is not a finite number"
 
@@ -364,11 +373,12 @@ def _screen_all(plan, answers, env: Env, date: dt.date, fast: bool) -> list[Prog
     return results
 
 
-def _screen_slow(program, answers, env: Env, date: dt.date, rules_date, params, fast: bool) -> ProgramResult:
+def _screen_slow(program, answers, env: Env, date: dt.date, rules_date, params, fast: bool,
+                 settled=None) -> ProgramResult:
     """The general three-valued path, for a program that reads an unanswered question."""
     undecided = []
     try:
-        outcomes, eligible, amount_lo, amount_hi = _screen_general(program, env, params, undecided, fast)
+        outcomes, eligible, amount_lo, amount_hi = _screen_general(program, env, params, undecided, fast, settled)
     except _FAILURES as exc:
         return _failed(program, answers, env, date, rules_date, params, _describe(exc))
     zero_amount = False
@@ -417,17 +427,22 @@ def _failed(program, answers, env: Env, date: dt.date, rules_date, params, error
     return ProgramResult(program, answers, date, rules_date, MAYBE, outcomes, None, None, False, (), error)
 
 
-def _screen_general(program, env: Env, params: dict, undecided: list, fast: bool = True):
+def _screen_general(program, env: Env, params: dict, undecided: list, fast: bool = True, settled=None):
     """Three-valued evaluation with ranges; notes the questions that could decide it.
 
     With ``fast``, a criterion (or the amount) whose every question is answered is worked out
-    by its exact-path function: the same value, without ranges or noting what was read."""
-    env.params = params
-    env.defs = {}
+    by its exact-path function: the same value, without ranges or noting what was read.
+    ``settled``: (every criterion's outcome, criterion index -> questions read while it stayed
+    unknown), already worked out this way with ``env`` (see ``exact._mixed_body``)."""
     touched = env.touched
-    touched.clear()
-    outcomes = []
-    open_questions = {}  # criterion index -> questions read while it stayed unknown
+    if settled is None:
+        env.params = params
+        env.defs = {}
+        touched.clear()
+        outcomes = []
+        open_questions = {}  # criterion index -> questions read while it stayed unknown
+    else:
+        outcomes, open_questions = settled
     stop_at_no = program.eligible_fn is None  # every criterion must be met: one "no" decides
     run = program.exact if fast else None
     if run is not None:
@@ -435,7 +450,7 @@ def _screen_general(program, env: Env, params: dict, undecided: list, fast: bool
         facts, members, shared, unknown = (answers.facts, answers.member_values, env.exact_shared,
                                            answers.unknown_questions)
         parts = run.criteria
-    for index, criterion in enumerate(program.criteria):
+    for index, criterion in enumerate(() if settled else program.criteria):
         if run is not None:
             exact, questions = parts[index]
             if exact is not None and questions.isdisjoint(unknown):
@@ -452,11 +467,11 @@ def _screen_general(program, env: Env, params: dict, undecided: list, fast: bool
             open_questions[index] = touched[start:]
         elif status is False and stop_at_no:
             break  # the other criteria are worked out only if someone reads the trace
-    eligible = _eligibility(program, outcomes, env)
+    eligible = _eligibility(program, outcomes, env, fast)
     if eligible is None:
         # Only criteria whose answer could change eligibility are worth asking about.
         for index, questions in open_questions.items():
-            if stop_at_no or _matters(program, outcomes, index, env):
+            if stop_at_no or _matters(program, outcomes, index, env, fast):
                 undecided.extend(questions)
     if program.amount is None or eligible is False:
         return outcomes, eligible, None, None
@@ -481,4 +496,42 @@ def screen(ruleset, answers, date: dt.date | None = None, fast: bool = True) -> 
 
     ``fast=False`` uses the general three-valued path everywhere (for tests)."""
     date = date or dt.date.today()
-    return _screen_all(ruleset.on(date), answers, Env(answers, date), date, fast)
+    env = Env(answers, date)
+    if fast:  # one generated function, handing to the general path what it cannot settle
+        screen_all, args = ruleset.whole_screening(date)
+        results = []
+
+        def failed(program, rules_date, params, exc):
+            return _failed(program, answers, env, date, rules_date, params,
+                           NOT_FINITE if exc is None else _describe(exc))
+
+        def slow(program, rules_date, params):
+            return _screen_slow(program, answers, env, date, rules_date, params, True)
+
+        open_questions = {}
+
+        def criterion(program, params, index):  # one criterion on the general path (see exact._mixed_body)
+            touched = env.touched
+            if env.params is not params:  # the first for this program
+                env.params = params
+                env.defs = {}
+                touched.clear()
+                open_questions.clear()
+            start = len(touched)
+            outcome = program.criteria[index].fn(env)
+            if (outcome[0] if type(outcome) is tuple else outcome) is None:
+                open_questions[index] = touched[start:]
+            return outcome
+
+        def finish(program, rules_date, params, outcomes):  # the general path, from these criteria on
+            if env.params is not params:  # no criterion of this program needed the general path
+                env.params = params
+                env.defs = {}
+                env.touched.clear()
+                open_questions.clear()
+            return _screen_slow(program, answers, env, date, rules_date, params, True,
+                                (outcomes, dict(open_questions)))
+        screen_all(answers.facts, answers.member_values, date, answers.unknown_questions, answers, args, results.append,
+                   ProgramResult, failed, slow, criterion, finish)
+        return results
+    return _screen_all(ruleset.on(date), answers, env, date, fast)

@@ -626,6 +626,8 @@ class Ruleset:
         self.base = base
         self.by_id = {p.id: p for p in programs}
         self._on_date: dict = {}
+        self._whole = None
+        self._whole_on_date: dict = {}
 
     def on(self, date: dt.date) -> list:
         """(program, rules date, parameter values) for each program in effect on a date."""
@@ -637,6 +639,22 @@ class Ruleset:
                 self._on_date.clear()
             self._on_date[date] = plan
         return plan
+
+    def whole_screening(self, date: dt.date) -> tuple:
+        """The generated function that screens a household with every question answered through
+        every program (see ``exact.whole_source``; compiled on first use), and its arguments for
+        the date: for each program, (program, rules date, parameter values), or None when it is
+        not in effect."""
+        if self._whole is None:
+            self._whole = exact.build_whole(self.programs)
+        args = self._whole_on_date.get(date)
+        if args is None:
+            in_effect = {id(entry[0]): entry for entry in self.on(date)}
+            args = tuple(in_effect.get(id(p)) for p in self.programs)
+            if len(self._whole_on_date) > 64:
+                self._whole_on_date.clear()
+            self._whole_on_date[date] = args
+        return self._whole, args
 
 
 def load_ruleset(base: Path | str = RULES_DIR) -> Ruleset:

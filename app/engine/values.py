@@ -46,7 +46,7 @@ def make(lo: float, hi: float):
     """An exact number when the range is a single point, else an Interval."""
     if lo == hi:
         return lo
-    if math.isnan(lo) or math.isnan(hi):
+    if lo != lo or hi != hi:  # NaN
         return ANY_NUMBER
     return Interval(lo, hi)
 
@@ -59,19 +59,23 @@ def _safe_mul(a: float, b: float) -> float:
 
 
 def add(a, b):
-    if type(a) is not Interval and type(b) is not Interval:
-        return a + b
-    alo, ahi = bounds(a)
-    blo, bhi = bounds(b)
-    return make(alo + blo, ahi + bhi)
+    if type(a) is Interval:
+        if type(b) is Interval:
+            return make(a.lo + b.lo, a.hi + b.hi)
+        return make(a.lo + b, a.hi + b)
+    if type(b) is Interval:
+        return make(a + b.lo, a + b.hi)
+    return a + b
 
 
 def sub(a, b):
-    if type(a) is not Interval and type(b) is not Interval:
-        return a - b
-    alo, ahi = bounds(a)
-    blo, bhi = bounds(b)
-    return make(alo - bhi, ahi - blo)
+    if type(a) is Interval:
+        if type(b) is Interval:
+            return make(a.lo - b.hi, a.hi - b.lo)
+        return make(a.lo - b, a.hi - b)
+    if type(b) is Interval:
+        return make(a - b.hi, a - b.lo)
+    return a - b
 
 
 def mul(a, b):
@@ -140,10 +144,13 @@ def floor_(a):
 # Comparisons return True, False or None (unknown).
 
 def lt(a, b):
-    if type(a) is not Interval and type(b) is not Interval:
+    if type(a) is Interval:
+        alo, ahi = a.lo, a.hi
+    elif type(b) is not Interval:
         return a < b
-    alo, ahi = bounds(a)
-    blo, bhi = bounds(b)
+    else:
+        alo = ahi = a
+    blo, bhi = (b.lo, b.hi) if type(b) is Interval else (b, b)
     if ahi < blo:
         return True
     if alo >= bhi:
@@ -152,10 +159,13 @@ def lt(a, b):
 
 
 def le(a, b):
-    if type(a) is not Interval and type(b) is not Interval:
+    if type(a) is Interval:
+        alo, ahi = a.lo, a.hi
+    elif type(b) is not Interval:
         return a <= b
-    alo, ahi = bounds(a)
-    blo, bhi = bounds(b)
+    else:
+        alo = ahi = a
+    blo, bhi = (b.lo, b.hi) if type(b) is Interval else (b, b)
     if ahi <= blo:
         return True
     if alo > bhi:
