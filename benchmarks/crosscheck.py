@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine import _pe_situation  # noqa: E402  (benchmarks/engine.py: one household as a PE situation)
 
 from app.engine import ELIGIBLE, INELIGIBLE, load_ruleset, screen  # noqa: E402
+from app.paths import RULES_DIR  # noqa: E402
 
 SCREEN_DATE = dt.date(2025, 11, 15)
 SEED = 20251115
@@ -603,7 +604,7 @@ def main(argv=None) -> int:
         print("policyengine-canada is not installed: pip install '.[bench]' (or run `make crosscheck`).")
         return 2
 
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(RULES_DIR)
     ours_programs = {p.id: p for p in ruleset.programs}
     for p in PROGRAMS:
         p.present = p.id in ours_programs

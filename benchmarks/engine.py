@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.engine import DONT_KNOW, evaluate, load_ruleset, screen  # noqa: E402
+from app.paths import RULES_DIR  # noqa: E402
 
 HOUSEHOLDS = 10_000
 TRACED = 1_000  # households whose readable traces are also timed
@@ -81,7 +82,8 @@ def make_household(rng: random.Random, vocabulary, complete: bool = False) -> di
 
 
 def cold_start_seconds(runs: int = 5) -> list[float]:
-    code = ("import time; t=time.perf_counter(); from app.engine import load_ruleset; load_ruleset(); "
+    code = ("import time; t=time.perf_counter(); from app.engine import load_ruleset; "
+            "from app.paths import RULES_DIR; load_ruleset(RULES_DIR); "
             "print(time.perf_counter()-t)")
     return [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                  check=True).stdout) for _ in range(runs)]
@@ -95,7 +97,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     starts = [] if args.no_cold else cold_start_seconds()
     t = time.perf_counter()
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(RULES_DIR)
     warm_load = time.perf_counter() - t
     vocabulary = ruleset.vocabulary
     rng = random.Random(20261125)
@@ -208,7 +210,7 @@ def compare_with_policyengine(households) -> None:
     # Canada Child Benefit, Child Disability Benefit, GST/HST credit, Alberta Child and Family Benefit.
     pe_variables = ("child_benefit", "child_disability_benefit", "gst_credit", "alberta_child_and_family_benefit")
 
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(RULES_DIR)
     ours_ccb, pe_years = [], set()
     for raw in households:
         (ccb,) = [r for r in screen(ruleset, ruleset.vocabulary.parse_answers(raw), DATE) if r.program.id == "ccb"]

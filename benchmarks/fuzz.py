@@ -1219,8 +1219,9 @@ def run(requests: int = 100_000, seed=1, concurrency: int = 4, time_limit: float
         timeout: float = 30, explain: bool = True, keep_logs: bool = False, out=print, progress=False) -> Report:
     """Start gunicorn, fuzz it, stop it; returns the Report (also printed through `out`, if given)."""
     from app.engine import load_ruleset
+    from app.paths import RULES_DIR
 
-    fuzzer = Fuzzer(load_ruleset().vocabulary)
+    fuzzer = Fuzzer(load_ruleset(RULES_DIR).vocabulary)
     with Server(workers=workers, keep_logs=keep_logs) as server:
         if keep_logs and out:
             out(f"logs kept in {server.log_dir}")

@@ -4,8 +4,9 @@ import pytest
 
 from app.engine import load_ruleset
 from app.engine.examples import check_example
+from app.paths import RULES_DIR  # noqa: E402
 
-RULESET = load_ruleset()
+RULESET = load_ruleset(RULES_DIR)
 CASES = [(p, e) for p in RULESET.programs for e in p.examples]
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from app.engine import load_ruleset
+from app.paths import RULES_DIR  # noqa: E402
 
 from .pages import walk
 
@@ -127,7 +128,7 @@ def server(tmp_path_factory):
 
 def test_canaries_leave_no_trace(server):
     base, logs, before = server
-    vocabulary = load_ruleset().vocabulary
+    vocabulary = load_ruleset(RULES_DIR).vocabulary
     client = HttpClient(base)
     for lang in ("en", "fr"):
         asked, _, results = walk(client, lang, HOUSEHOLD, vocabulary)

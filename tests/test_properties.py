@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 from app.engine import ELIGIBLE, INELIGIBLE, MAYBE, load_ruleset, plan, screen
 from app.engine.compile import Env
 from app.engine.evaluate import screen_program
+from app.paths import RULES_DIR  # noqa: E402
 
 from .strategies import answer_question, answers, completion
 
-RULESET = load_ruleset()
+RULESET = load_ruleset(RULES_DIR)
 VOCABULARY = RULESET.vocabulary
 DAYS = [dt.date(2024, 9, 1), dt.date(2025, 7, 1), dt.date(2026, 6, 30), dt.date(2026, 11, 25)]
 DATES = st.sampled_from(DAYS)

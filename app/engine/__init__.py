@@ -3,7 +3,7 @@
 Typical use::
 
     from app.engine import load_ruleset, screen, plan
-    rules = load_ruleset()
+    rules = load_ruleset("rules")
     answers = rules.vocabulary.parse_answers({"region": "calgary", ...})
     for result in screen(rules, answers):
         print(result.program.name, result.status, result.amount_yearly)
@@ -12,7 +12,7 @@ Typical use::
 
 from .errors import AnswerError, RuleError, RulesInvalid
 from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ZERO_AMOUNT, ProgramResult, Reason, screen
-from .loader import RULES_DIR, Ruleset, load_ruleset
+from .loader import Ruleset, load_ruleset
 from .planner import plan
 from .qid import QuestionId
 from .vocabulary import DONT_KNOW
@@ -26,7 +26,6 @@ __all__ = [
     "ProgramResult",
     "Reason",
     "QuestionId",
-    "RULES_DIR",
     "RuleError",
     "Ruleset",
     "RulesInvalid",

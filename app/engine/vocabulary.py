@@ -232,17 +232,16 @@ class Vocabulary:
         for key, answer in raw.items():
             if key in self.facts:
                 fact = self.facts[key]
-                where = QuestionId.household(key)
                 if answer == DONT_KNOW:
                     if fact.dont_know:
                         dont_know.add(key)
                     else:
-                        problems.append(AnswerProblem(where, NO_DONT_KNOW))
+                        problems.append(AnswerProblem(QuestionId.household(key), NO_DONT_KNOW))
                     continue
                 try:
                     values[key] = fact.parse(answer)
                 except ValueError as exc:
-                    problems.append(AnswerProblem(where, str(exc)))
+                    problems.append(AnswerProblem(QuestionId.household(key), str(exc)))
             elif key in self.groups and self.groups[key].kind != "union":
                 group = self.groups[key]
                 parsed = self._parse_group(group, answer, problems)
@@ -286,21 +285,20 @@ class Vocabulary:
             person_values = {}
             person_dont_know = set()
             for name, value in person.items():
-                where = QuestionId.of_member(group.id, str(name), member)
                 fact = group.facts.get(name)
                 if fact is None:
-                    problems.append(AnswerProblem(where, NO_SUCH_QUESTION))
+                    problems.append(AnswerProblem(QuestionId.of_member(group.id, str(name), member), NO_SUCH_QUESTION))
                     continue
                 if value == DONT_KNOW:
                     if fact.dont_know:
                         person_dont_know.add(name)
                     else:
-                        problems.append(AnswerProblem(where, NO_DONT_KNOW))
+                        problems.append(AnswerProblem(QuestionId.of_member(group.id, name, member), NO_DONT_KNOW))
                     continue
                 try:
                     person_values[name] = fact.parse(value)
                 except ValueError as exc:
-                    problems.append(AnswerProblem(where, str(exc)))
+                    problems.append(AnswerProblem(QuestionId.of_member(group.id, name, member), str(exc)))
             result.append((person_values, frozenset(person_dont_know)))
         return result
 

@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         for error in invalid.errors:
             print(str(error), file=sys.stderr)
         raise SystemExit(f"Benefits Finder will not start: {len(invalid.errors)} problem(s) in the rules.") from None
+    ruleset.compile_everything()  # before gunicorn forks its workers (preload_app), so they share it
     fixed = app.config["SCREENING_DATE"]
     fixed = dt.date.fromisoformat(fixed) if fixed else None
     app.config["TODAY"] = (lambda: fixed) if fixed else dt.date.today

@@ -156,5 +156,6 @@ def page(new_page):
 @pytest.fixture(scope="session")
 def vocabulary():
     from app.engine import load_ruleset
+    from app.paths import RULES_DIR
 
-    return load_ruleset().vocabulary
+    return load_ruleset(RULES_DIR).vocabulary
