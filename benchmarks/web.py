@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from tests.pages import walk  # noqa: E402
-from tests.test_web import FAMILY  # noqa: E402
+from tests.web.questionnaire.test_views import FAMILY  # noqa: E402
 
 SCREENING_DATE = "2026-11-25"
 OURS = f"app:create_app({{'SCREENING_DATE': '{SCREENING_DATE}'}})"

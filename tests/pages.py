@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from app.services.language import LANGUAGES
+
 
 class Page(HTMLParser):
     """The forms, headings, ids and title of one HTML page."""
@@ -116,3 +118,39 @@ def walk(client, lang: str, household: dict, vocabulary, limit: int = 60):
     results = client.post(f"/{lang}/results", data=page.hidden(form))
     responses.append(results)
     return asked, responses, results
+
+
+def check_page(response) -> Page:
+    """What every rendered page must have: a title, lang and dir, unique ids, one <h1>, safe headers."""
+    assert "Set-Cookie" not in response.headers
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    if response.mimetype != "text/html" or 300 <= response.status_code < 400:
+        return None
+    page = Page(response.get_data(as_text=True))
+    assert page.title.strip()
+    lang = page.html_attrs.get("lang")
+    assert lang in LANGUAGES
+    assert page.html_attrs.get("dir") == LANGUAGES[lang][2]  # "rtl" for a right-to-left language
+    assert len(page.ids) == len(set(page.ids)), [i for i in page.ids if page.ids.count(i) > 1]
+    assert len(page.h1) == 1, page.h1
+    return page
+
+
+class CheckedClient:
+    """A test client that checks every page it gets."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, *args, **kwargs):
+        response = self.client.get(*args, **kwargs)
+        check_page(response)
+        return response
+
+    def post(self, *args, **kwargs):
+        response = self.client.post(*args, **kwargs)
+        check_page(response)
+        return response

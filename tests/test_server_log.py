@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from gunicorn.glogging import Logger
 
-from .test_fuzz_server import load_fuzz
+from .web.test_fuzz_server import load_fuzz
 
 ROOT = Path(__file__).resolve().parents[1]
 fuzz = load_fuzz()

@@ -5,7 +5,7 @@ import pytest
 from app import create_app
 from app.services import language
 
-from ..test_web import check_page
+from ..pages import check_page
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ import pytest
 from app.engine import RuleError, RulesInvalid, load_ruleset
 from app.engine.examples import run_examples
 
-PROJECT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 BROKEN = FIXTURES / "broken"
 MARKER = "# <- mistake"

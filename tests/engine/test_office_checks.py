@@ -8,7 +8,7 @@ import pytest
 
 from app.engine import ELIGIBLE, INELIGIBLE, MAYBE, load_ruleset, plan, screen
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 DATE = dt.date(2025, 9, 1)
 OFFICE = """
   - id: income_limit

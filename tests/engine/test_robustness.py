@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from app.engine import ELIGIBLE, INELIGIBLE, MAYBE, evaluate, load_ruleset, plan, screen
 from app.engine import values as V
 
-from .strategies import answers
+from ..strategies import answers
 
-RULES = load_ruleset(Path(__file__).resolve().parent / "fixtures" / "divide_by_zero")
+RULES = load_ruleset(Path(__file__).resolve().parents[1] / "fixtures" / "divide_by_zero")
 DATE = dt.date(2025, 9, 1)
 FAMILY = {"region": "calgary", "has_partner": False, "children": [{"age": 3}], "sharers": 2, "multiplier": 1}
 BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["fast path", "general path"])

@@ -8,66 +8,12 @@ import re
 import pytest
 from markupsafe import escape
 
-from app import create_app
-from app.services.language import LANGUAGES
-
-from .pages import Page, fields_for, walk
+from ...pages import CheckedClient, Page, fields_for, walk
 
 FAMILY = {"region": "calgary", "status_in_canada": "citizen", "has_partner": False,
           "you": {"age": 29, "dtc": False, "working_income": 18000},
           "children": [{"age": 2, "dtc": False}, {"age": 5, "dtc": False}],
           "filed_taxes": True, "family_net_income": 22000}
-
-
-def check_page(response) -> Page:
-    """What every rendered page must have: a title, lang and dir, unique ids, one <h1>, safe headers."""
-    assert "Set-Cookie" not in response.headers
-    csp = response.headers["Content-Security-Policy"]
-    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
-    assert response.headers["Referrer-Policy"] == "no-referrer"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    if response.mimetype != "text/html" or 300 <= response.status_code < 400:
-        return None
-    page = Page(response.get_data(as_text=True))
-    assert page.title.strip()
-    lang = page.html_attrs.get("lang")
-    assert lang in LANGUAGES
-    assert page.html_attrs.get("dir") == LANGUAGES[lang][2]  # "rtl" for a right-to-left language
-    assert len(page.ids) == len(set(page.ids)), [i for i in page.ids if page.ids.count(i) > 1]
-    assert len(page.h1) == 1, page.h1
-    return page
-
-
-class CheckedClient:
-    """A test client that checks every page it gets."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, *args, **kwargs):
-        response = self.client.get(*args, **kwargs)
-        check_page(response)
-        return response
-
-    def post(self, *args, **kwargs):
-        response = self.client.post(*args, **kwargs)
-        check_page(response)
-        return response
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "SCREENING_DATE": "2026-11-25"})
-
-
-@pytest.fixture
-def client(app):
-    return CheckedClient(app.test_client())
-
-
-@pytest.fixture(scope="module")
-def vocabulary(app):
-    return app.extensions["ruleset"].vocabulary
 
 
 def first_question(client, lang="en"):

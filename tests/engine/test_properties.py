@@ -11,7 +11,7 @@ from app.engine.compile import Env
 from app.engine.evaluate import screen_program
 from app.paths import RULES_DIR  # noqa: E402
 
-from .strategies import answer_question, answers, completion
+from ..strategies import answer_question, answers, completion
 
 RULESET = load_ruleset(RULES_DIR)
 VOCABULARY = RULESET.vocabulary

@@ -23,9 +23,9 @@ import pytest
 from app.engine import load_ruleset
 from app.paths import RULES_DIR  # noqa: E402
 
-from .pages import walk
+from ..pages import walk
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CANARY_INCOME = 987654.32
 CANARY_WORK = 876543.21
 CANARY_AGES = [13, 1, 17, 2]

@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_start_page_lists_programs():

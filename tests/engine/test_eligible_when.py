@@ -8,7 +8,7 @@ import pytest
 
 from app.engine import load_ruleset, plan, screen
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DATE = dt.date(2025, 9, 1)
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app import create_app
 
-from .strategies import answers
+from ...strategies import answers
 
 APP = create_app({"TESTING": True, "SCREENING_DATE": "2026-11-25"})
 VOCABULARY = APP.extensions["ruleset"].vocabulary
