@@ -102,3 +102,12 @@ def test_the_flask_command_works_from_a_shell():
                                capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("OK: ")
+
+
+def test_explain_says_when_an_amount_rests_on_unconfirmed_values():
+    result = invoke("explain", str(HOUSEHOLD), "--date", "2026-11-25", "--format", "json")
+    by_id = {r["id"]: r for r in json.loads(result.output)["results"]}
+    assert "max_under_6" in by_id["ccb"]["provenance"]["unconfirmed"]  # 2026-27 CCB figures, marked so
+    assert by_id["cdb"]["provenance"]["unconfirmed"] == []  # not eligible: no amount to rest on anything
+    text = invoke("explain", str(HOUSEHOLD), "--date", "2026-11-25").output
+    assert "the amount uses unconfirmed values: " in text

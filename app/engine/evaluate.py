@@ -146,8 +146,22 @@ class ProgramResult:
             "confirmed_through": program.confirmed_through.isoformat(),
             "figures_from": self.figures_from,
             "figures_stale": self.figures_stale,
+            "unconfirmed": self.unconfirmed_figures(),
             "file": program.file,
         }
+
+    def unconfirmed_figures(self) -> list[str]:
+        """The parameters behind this result's amount whose value in force is not yet confirmed by an
+        official source (marked ``unconfirmed`` in the rule file). Empty when there is no amount."""
+        amount = self.program.amount
+        if amount is None or self.status == INELIGIBLE:
+            return []
+        found = []
+        for name in amount.params:
+            entry = self.program.parameters[name].entry_on(self.rules_date)
+            if entry is not None and entry.unconfirmed:
+                found.append(name)
+        return found
 
     # -- the trace -----------------------------------------------------------------------
 

@@ -71,7 +71,8 @@ def result_details(result, explainer) -> str:
         lines.append("  Would be decided by: " + "; ".join(names))
     p = result.provenance()
     stale = f"; based on {p['figures_from']} figures (the newest confirmed)" if p["figures_stale"] else ""
-    lines.append(f"  Rules {p['program']} v{p['rule_version']} applied as of {p['as_of']}{stale}")
+    unconfirmed = f"; the amount uses unconfirmed values: {', '.join(p['unconfirmed'])}" if p["unconfirmed"] else ""
+    lines.append(f"  Rules {p['program']} v{p['rule_version']} applied as of {p['as_of']}{stale}{unconfirmed}")
     return "\n".join(lines)
 
 
