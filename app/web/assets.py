@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask
+from flask import Flask, request
 from flask_compress import Compress
 from flask_static_digest import FlaskStaticDigest
 from whitenoise import WhiteNoise
@@ -33,7 +33,21 @@ def install(app: Flask) -> None:
                                                   "application/json", "image/svg+xml"])
     app.config.setdefault("FLASK_STATIC_DIGEST_COMPRESSION", ["gzip"])
     Compress(app)
-    FlaskStaticDigest(app)
+    digest = FlaskStaticDigest(app)
+    app.jinja_env.globals["static_url_for"] = _kept(digest.static_url_for)
+
+
+def _kept(static_url_for):
+    """A static file's address depends only on its name and the site's prefix: work each out once."""
+    made: dict = {}
+
+    def url(endpoint: str, **values) -> str:
+        key = (endpoint, request.script_root, *sorted(values.items()))
+        found = made.get(key)
+        if found is None:
+            found = made[key] = static_url_for(endpoint, **values)
+        return found
+    return url
 
 
 def serve_static(wsgi_app):

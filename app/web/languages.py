@@ -17,11 +17,14 @@ def languages() -> dict:
 
 
 def current():
-    """The request's Language (the default one before a route has set it)."""
-    language = g.get("language")
-    if language is None:
-        language = g.language = languages()[g.get("lang") or DEFAULT]
-    return language
+    """The request's Language (the default one before a route has set it). Templates call this for
+    every piece of text, so it reads the request's globals once."""
+    here = g._get_current_object()
+    try:
+        return here.language
+    except AttributeError:
+        here.language = languages()[getattr(here, "lang", None) or DEFAULT]
+        return here.language
 
 
 def use(code: str) -> None:

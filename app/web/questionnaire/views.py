@@ -48,7 +48,13 @@ def root():
 
 @bp.get("/<lang>/")
 def start():
-    return render_template("questionnaire/start.html", page_kind="start", programs=explainer().program_names)
+    """The same for everyone in a language: rendered once, then served as it is."""
+    rendered = current_app.extensions.setdefault("start_pages", {})
+    key = (g.lang, request.script_root)
+    if key not in rendered:
+        rendered[key] = render_template("questionnaire/start.html", page_kind="start",
+                                        programs=explainer().program_names)
+    return rendered[key]
 
 
 @bp.route("/<lang>/question", methods=["GET", "POST"])
