@@ -112,10 +112,12 @@ class Explainer:
     # -- pieces ------------------------------------------------------------------------------------
 
     def value(self, value, unit: str) -> str:
-        """A value from a reason, a range written "a to b"."""
+        """A value from a reason, a range written "a to b"; a side without a bound as "?"."""
         if isinstance(value, dict):
             return self._("%(low)s to %(high)s", low=self.value(value["from"], unit),
                           high=self.value(value["to"], unit))
+        if not math.isfinite(value):
+            return "?"
         return self.fmt.value(value, unit)
 
     def parameter_value(self, parameter: dict) -> str:
@@ -137,7 +139,7 @@ class Explainer:
         fills = {}
         for key in ("value", "limit", "gap"):
             number = getattr(reason, key)
-            if number is not None:
+            if number is not None and "{" + key in template:  # only what the text shows
                 fills[key] = self.value(number, unit)
         try:
             return template.format(**fills)

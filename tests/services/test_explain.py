@@ -69,3 +69,12 @@ def test_answers_are_read_back_for_the_check_page(ruleset, explainers):
     by_id = {row.qid: row for row in rows}
     assert by_id["family_net_income"].answer == "22\u00a0000\u00a0$"
     assert by_id["children.age"].answer == "Enfant 1 : 2; Enfant 2 : 5"
+
+
+def test_a_reason_with_an_unbounded_range_is_still_written(ruleset, explainers):
+    from app.engine import Reason as EngineReason
+
+    english = explainers["en"]
+    unbounded = EngineReason("income", "unknown", "money", {"from": float("-inf"), "to": float("inf")}, 30000.0)
+    assert english.sentence("Yours: {value}. Limit: {limit}.", unbounded) == "Yours: ? to ?. Limit: $30,000."
+    assert english.sentence("We need your income.", unbounded) == "We need your income."
