@@ -126,9 +126,8 @@ def results():
     state = read_carried(request.form, ruleset().vocabulary)
     day = today()
     view = explainer().results(screen(ruleset(), state.answers, day))
-    return no_store(current_app.make_response(render_template(
-        "questionnaire/results.html", page_kind="results", state=state, view=view,
-        cards=current_app.extensions["cards"][g.lang], screening_date=languages.current().formatter.date(day))))
+    return _private("results.html", state=state, view=view, cards=current_app.extensions["cards"][g.lang],
+                    screening_date=languages.current().formatter.date(day))
 
 
 def _page(state, qid: str):
@@ -155,15 +154,19 @@ def _show_question(state, page, form=None, errors=None, return_to="", following=
         following = _plan(state)
     remaining = len([q for q in following if q != page.qid])
     asked = len([q for q in state.history if q != page.qid]) + 1
-    return no_store(current_app.make_response(render_template(
-        "questionnaire/question.html", page_kind="question", state=state, page=page, form=form,
-        errors=errors or {}, return_to=return_to, asked=asked, remaining=remaining)))
+    return _private("question.html", state=state, page=page, form=form, errors=errors or {}, return_to=return_to,
+                    asked=asked, remaining=remaining)
 
 
 def _check_page(state):
-    rows = explainer().answer_rows(state.household)
-    return no_store(current_app.make_response(render_template(
-        "questionnaire/check.html", page_kind="check", state=state, rows=rows)))
+    return _private("check.html", state=state, rows=explainer().answer_rows(state.household))
+
+
+def _private(template: str, **context):
+    """A page that carries the person's answers: rendered, and never kept by a browser or proxy."""
+    page_kind = template.removesuffix(".html")
+    return no_store(current_app.make_response(render_template(f"questionnaire/{template}", page_kind=page_kind,
+                                                               **context)))
 
 
 @bp.app_template_global()
