@@ -16,9 +16,11 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
+from app.services.language import LANGUAGES as LANGUAGE_LIST
+
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "translations"
-LANGUAGES = ("en", "fr")
+LANGUAGES = tuple(LANGUAGE_LIST)  # every language the app speaks (app/services/language.py)
 KEYWORDS = ["-k", "lazy_gettext", "-k", "N_"]
 
 
