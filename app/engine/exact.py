@@ -225,6 +225,11 @@ def _mentions(node, names: set) -> bool:
     return False
 
 
+def _criterion_statuses(criteria) -> str:
+    """The generated list of each criterion's status: ``k<i>``, or None for a rule the office checks."""
+    return ", ".join("None" if c.checked_by_office else f"k{i}" for i, c in enumerate(criteria))
+
+
 def _outcomes(program, upto: int) -> str:
     """The outcome list of criteria 0 .. upto-1, from their locals."""
     items = []
@@ -275,7 +280,7 @@ def _body(program, out: _Emitter, criteria_scope, guards: bool, no, done) -> Non
     else:
         out.needs(eligible)
         if "K[" in eligible:  # a criterion read other than through and/or/not
-            statuses = ", ".join("None" if c.checked_by_office else f"k{i}" for i, c in enumerate(criteria))
+            statuses = _criterion_statuses(criteria)
             out.add(f"K = [{statuses}]")
         if unsure:
             out.add(f"e = {eligible}", f"if e is False: {no(outcomes)}")
@@ -370,12 +375,12 @@ def _mixed_body(program, out: _Emitter, criteria_scope) -> None:
         decided = "None" if office else "True"  # every other criterion met: "maybe" when the office has the last word
     else:
         if mixed:
-            statuses = ", ".join("None" if c.checked_by_office else f"k{i}" for i, c in enumerate(criteria))
+            statuses = _criterion_statuses(criteria)
             out.add("if z:", f"    K = [{statuses}]", f"    if ({kleene}) is False: {no(len(criteria))}",
                     f"    A(DONE(p, D, P, {outcomes(len(criteria))})); break")
         out.needs(eligible)
         if "K[" in eligible:  # a criterion read other than through and/or/not
-            statuses = ", ".join("None" if c.checked_by_office else f"k{i}" for i, c in enumerate(criteria))
+            statuses = _criterion_statuses(criteria)
             out.add(f"K = [{statuses}]")
         if unsure:
             out.add(f"e = {eligible}", f"if e is False: {no(len(criteria))}")
