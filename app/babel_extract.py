@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.engine.yamlsource import LineDict, LineList, load_yaml_text
 
-QUESTION_KEYS = ("label", "hint", "dont_know_label")
+QUESTION_KEYS = ("label", "hint", "dont_know_label", "label_couple", "statement", "statement_couple")
 PROGRAM_KEYS = ("name", "summary", "administered_by")
 CRITERION_KEYS = ("met", "not_met", "unknown")
 
@@ -38,6 +38,7 @@ def _item(mapping, key, context=""):
 def _questions(document):
     for section in document.get("sections", []):
         yield from _item(section, "label", "section")
+        yield from _item(section, "hint", "section")
     for question in document.get("questions", LineList()):
         yield from _question(question)
         for fact in question.get("facts", []):
@@ -47,6 +48,9 @@ def _questions(document):
 def _question(question):
     for key in QUESTION_KEYS:
         yield from _item(question, key, f"question {question.get('id', '')}")
+    unlock = question.get("unlock")
+    if isinstance(unlock, LineDict):
+        yield from _item(unlock, "text", f"unlock of {question.get('id', '')}")
     for choice in question.get("choices", []):
         yield from _item(choice, "label", f"choice of {question.get('id', '')}")
 

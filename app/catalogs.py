@@ -77,7 +77,8 @@ def problems() -> list[str]:
                 continue
             if message.fuzzy:
                 found.append(f"{lang}: fuzzy: {mid!r}")
-            if not message.string:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings):  # a plural needs every form
                 found.append(f"{lang}: not translated: {mid!r}")
     return found
 

@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
 SCREENING_DATE = "2026-11-25"
 APP = f"app:create_app({{'SCREENING_DATE': '{SCREENING_DATE}'}})"
 LANGS = ("en", "fr")
-POST_PAGES = ("question", "answer", "back", "check", "results")
+POST_PAGES = ("question", "answer", "back", "check", "results", "save", "resume")
 STATIC = ("/static/style.css", "/static/enhance.js", "/static/favicon.svg")
 REAL_PATHS = ("/",) + tuple(f"/{lang}/{page}" for lang in LANGS for page in ("",) + POST_PAGES) + STATIC
 REQUIRED_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options")
@@ -633,19 +633,21 @@ class Fuzzer:
             return "real", rng.choice(self.qids)
         return "junk", rng.choice(QID_JUNK)
 
-    def field_values(self, rng: random.Random, qid: str, household: dict) -> tuple[str, dict]:
-        """Typed values for a question page: right, or wrong in some way."""
+    def field_values(self, rng: random.Random, qid: str, household: dict, form=None) -> tuple[str, dict]:
+        """Typed values for a question page (its question ids, comma-joined): right, or wrong in some way."""
         from tests.pages import fields_for
 
         try:
-            fields = fields_for(qid, household, self.vocabulary) if self.vocabulary.question(qid) else {}
+            known = all(self.vocabulary.question(q) for q in qid.split(","))
+            fields = fields_for(qid, household, self.vocabulary, form) if known else {}
         except Exception:  # a junk question id, or a household that does not fit it
             fields = {}
         roll = rng.random()
         if roll < 0.35:
             return "", fields
         index = rng.choice([0, 0, 0, 1, 2, 11, 12, 13, 99999, -1])
-        name = rng.choice([f"value-{index}", f"value-{index}", f"dont_know-{index}"])
+        base = rng.choice(qid.split(",")) if qid else "value"
+        name = rng.choice([f"{base}-{index}", f"{base}-{index}", f"{base}-{index}-dont_know"])
         if name.startswith("dont_know"):
             value = rng.choice(["y", "n", "", "on", "true", "0", "x" * 100, "\x00"])
         else:
@@ -859,7 +861,7 @@ class Fuzzer:
             qid = hidden.get("q", "")
             roll = rng.random()
             if roll < 0.03:  # a wrong value: the same page again, with an error
-                tag, values = self.field_values(rng, qid, household)
+                tag, values = self.field_values(rng, qid, household, form)
                 response = yield submit(f"/{lang}/answer", {**hidden, **values}, ["walk:" + (tag or "valid")])
             elif roll < 0.06:  # Back
                 back = Page.hidden(page.form("/back"))
@@ -873,10 +875,10 @@ class Fuzzer:
                 lang = other
             elif roll < 0.11:  # answers tampered with on the way
                 tag, hidden["answers"] = self.mutate_answers(rng, household)
-                values = fields_for(qid, household, self.vocabulary)
+                values = fields_for(qid, household, self.vocabulary, form)
                 response = yield submit(f"/{lang}/answer", {**hidden, **values}, ["walk", tag])
             else:
-                values = fields_for(qid, household, self.vocabulary)
+                values = fields_for(qid, household, self.vocabulary, form)
                 response = yield submit(f"/{lang}/answer", {**hidden, **values}, ["walk:answer"])
         if response.status != 200:
             return
@@ -892,9 +894,10 @@ class Fuzzer:
                 response = yield submit(f"/{lang}/question", change, ["walk:change"])
                 if response.status == 200:
                     try:
-                        hidden = Page.hidden(Page(response.text).form("/answer"))
+                        change_form = Page(response.text).form("/answer")
+                        hidden = Page.hidden(change_form)
                         other = self.household(rng)
-                        values = fields_for(hidden["q"], other, self.vocabulary)
+                        values = fields_for(hidden["q"], other, self.vocabulary, change_form)
                         response = yield submit(f"/{lang}/answer", {**hidden, **values}, ["walk:changed"])
                         results = Page.hidden(Page(response.text).form("/results"))
                     except (AssertionError, KeyError):

@@ -52,7 +52,8 @@ def main() -> None:
         html = results.data
         total = len(html) + len(css) + len(js) + len(icon)
         gz = sum(len(gzip.compress(x)) for x in (html, css, js, icon))
-        print(f"{name}: {len(asked)} questions ({', '.join(asked)})")
+        questions = sum(len(p.split(',')) for p in asked)
+        print(f"{name}: {len(asked)} question pages ({questions} questions): {' | '.join(asked)}")
         print(f"    results page: HTML {len(html) / 1024:.1f} KB, with CSS, JS and icon {total / 1024:.1f} KB "
               f"({gz / 1024:.1f} KB gzipped), 4 requests, no images or fonts")
 

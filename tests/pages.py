@@ -61,8 +61,18 @@ class Page(HTMLParser):
                 if name and inputs[0].get("type") == "hidden"}
 
 
-def fields_for(qid: str, household: dict, vocabulary) -> dict:
-    """Form fields that answer one question page the way `household` says."""
+def fields_for(key: str, household: dict, vocabulary, form: dict | None = None) -> dict:
+    """Form fields that answer one question page (its question ids, comma-joined) the way
+    `household` says. With the page's parsed `form`, tick boxes are told from the rest."""
+    data = {}
+    boxes = {name for name, inputs in (form or {}).get("fields", {}).items()
+             if name and inputs[0].get("type") == "checkbox" and not name.endswith("-dont_know")}
+    for qid in key.split(","):
+        data.update(_fields_for_one(qid, household, vocabulary, boxes))
+    return data
+
+
+def _fields_for_one(qid: str, household: dict, vocabulary, boxes) -> dict:
     question = vocabulary.question(qid)
     if "." in qid:
         gid, name = qid.split(".", 1)
@@ -77,26 +87,32 @@ def fields_for(qid: str, household: dict, vocabulary) -> dict:
         values = [household.get(qid, "dont_know")]
     data = {}
     for index, value in enumerate(values):
+        field = f"{qid}-{index}"
         kind = question.type if question is not None else "count"
+        if field in boxes:
+            if value is True:
+                data[field] = "y"
+            continue
         if value == "dont_know" and question is not None and not question.dont_know:
             # Not in the household and no "I don't know" on the page: answer the plainest way.
             value = False if kind == "yesno" else question.choice_values()[-1] if kind == "choice" else 0
         if value == "dont_know":
             if kind in ("yesno", "choice"):
-                data[f"value-{index}"] = "dont_know"
+                data[field] = "dont_know"
             else:
-                data[f"dont_know-{index}"] = "y"
+                data[f"{field}-dont_know"] = "y"
         elif kind == "yesno":
-            data[f"value-{index}"] = "yes" if value else "no"
+            data[field] = "yes" if value else "no"
         else:
-            data[f"value-{index}"] = str(value)
+            data[field] = str(value)
     return data
 
 
 def walk(client, lang: str, household: dict, vocabulary, limit: int = 60):
     """Answer every question the app asks, from the start page to the results.
 
-    Returns (questions asked in order, every response, the results response)."""
+    Returns (pages asked in order, each as its question ids comma-joined, every response,
+    the results response)."""
     responses = []
     response = client.get(f"/{lang}/")
     responses.append(response)
@@ -112,7 +128,8 @@ def walk(client, lang: str, household: dict, vocabulary, limit: int = 60):
             break
         hidden = page.hidden(form)
         asked.append(hidden["q"])
-        response = client.post(f"/{lang}/answer", data={**hidden, **fields_for(hidden["q"], household, vocabulary)})
+        response = client.post(f"/{lang}/answer",
+                               data={**hidden, **fields_for(hidden["q"], household, vocabulary, form)})
     page = Page(response.get_data(as_text=True))
     form = page.form("/results")
     results = client.post(f"/{lang}/results", data=page.hidden(form))

@@ -231,18 +231,7 @@ class ProgramResult:
         }
 
     def _parameter(self, name: str) -> dict:
-        parameter = self.program.parameters[name]
-        entry = parameter.entry_on(self.rules_date)
-        return {
-            "name": name,
-            "label": parameter.label,
-            "unit": parameter.unit,
-            "value": entry.display() if entry else None,
-            "from": entry.start.isoformat() if entry else None,
-            "until": entry.end.isoformat() if entry and entry.end else None,
-            "unconfirmed": bool(entry and entry.unconfirmed),
-            "source": _source(entry.source) if entry else None,
-        }
+        return parameter_trace(self.program, name, self.rules_date)
 
     def _fact_value(self, qid: str):
         answers = self.answers
@@ -549,3 +538,19 @@ def screen(ruleset, answers, date: dt.date | None = None, fast: bool = True) -> 
                    ProgramResult, failed, slow, criterion, finish)
         return results
     return _screen_all(ruleset.on(date), answers, env, date, fast)
+
+
+def parameter_trace(program, name: str, day: dt.date) -> dict:
+    """One parameter of a program as in force on a day: label, unit, value, dates and source."""
+    parameter = program.parameters[name]
+    entry = parameter.entry_on(day)
+    return {
+        "name": name,
+        "label": parameter.label,
+        "unit": parameter.unit,
+        "value": entry.display() if entry else None,
+        "from": entry.start.isoformat() if entry else None,
+        "until": entry.end.isoformat() if entry and entry.end else None,
+        "unconfirmed": bool(entry and entry.unconfirmed),
+        "source": _source(entry.source) if entry else None,
+    }

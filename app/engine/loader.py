@@ -84,8 +84,10 @@ def load_vocabulary(path: Path, base: Path) -> tuple[Vocabulary | None, list[Rul
     problems.errors.extend(schema_errors(document, "questions", name, "questions"))
     if problems.errors:
         return None, problems.errors
-    sections = [Section(s["id"], s["label"]) for s in document["sections"]]
+    sections = [Section(s["id"], s["label"], s.get("hint", ""), s.get("checklist", False))
+                for s in document["sections"]]
     section_ids = {s.id for s in sections}
+    checklists = {s.id for s in sections if s.checklist}
     facts: dict = {}
     groups: dict = {}
     seen: dict = {}
@@ -104,6 +106,10 @@ def load_vocabulary(path: Path, base: Path) -> tuple[Vocabulary | None, list[Rul
         else:
             fact = _fact(item, qid, qid, None, line, order, problems, section_ids)
             facts[qid] = fact
+    for fact in _all_facts(facts, groups):
+        if fact.section in checklists and fact.type == "yesno" and not fact.statement:
+            problems.add(fact.line, f"question '{fact.id}' is on the checklist page '{fact.section}': "
+                                    "it needs a 'statement', the words beside its tick box")
     for group in groups.values():
         if group.kind == "optional":
             target = facts.get(group.present_when)
@@ -131,6 +137,13 @@ def load_vocabulary(path: Path, base: Path) -> tuple[Vocabulary | None, list[Rul
     return Vocabulary(facts, groups, sections), []
 
 
+def _all_facts(facts: dict, groups: dict):
+    yield from facts.values()
+    for group in groups.values():
+        if group.kind != "union":
+            yield from group.facts.values()
+
+
 def _fact(item, qid, name, group_id, line, order, problems, section_ids) -> Fact:
     ftype = item["type"]
     choices = tuple((c["value"], c["label"]) for c in item.get("choices", []))
@@ -144,12 +157,22 @@ def _fact(item, qid, name, group_id, line, order, problems, section_ids) -> Fact
     if section and section not in section_ids:
         problems.add(item.line_of("section"),
                      f"question '{qid}' names a section '{section}' that is not listed in 'sections'")
-    return Fact(
+    fact = Fact(
         id=qid, name=name, type=ftype, label=item["label"], section=section, hint=item.get("hint", ""),
         minimum=item.get("min"), maximum=item.get("max"), integer=item.get("integer", False),
         choices=choices, dont_know=item.get("dont_know", False),
-        dont_know_label=item.get("dont_know_label", ""), group=group_id, line=line, order=order,
+        dont_know_label=item.get("dont_know_label", ""), label_couple=item.get("label_couple", ""),
+        statement=item.get("statement", ""), statement_couple=item.get("statement_couple", ""),
+        group=group_id, line=line, order=order,
     )
+    unlock = item.get("unlock")
+    if unlock is not None:
+        try:
+            fact.unlock_answer = fact.parse(unlock["answer"])
+        except ValueError as exc:
+            problems.add(unlock.line_of("answer"), f"question '{qid}': the unlock answer {exc}")
+        fact.unlock_text = unlock["text"]
+    return fact
 
 
 def _group(item, line, order, problems, section_ids) -> Group:

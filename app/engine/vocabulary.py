@@ -38,6 +38,11 @@ class Fact:
     choices: tuple = ()  # tuple of (value, label)
     dont_know: bool = False
     dont_know_label: str = ""
+    label_couple: str = ""  # the label when the person lives with a partner
+    statement: str = ""  # beside its tick box on a checklist page
+    statement_couple: str = ""
+    unlock_answer: object = None  # the answer after a step the person can take (file a tax return)
+    unlock_text: str = ""  # that step, in plain words
     group: str | None = None
     line: int = 0
     order: int = 0
@@ -155,8 +160,12 @@ def _phantom(group: Group) -> Member:
 
 @dataclass
 class Section:
+    """A topic: the questions asked together on one page."""
+
     id: str
     label: str
+    hint: str = ""
+    checklist: bool = False  # yes/no questions asked as tick boxes
 
 
 class Vocabulary:

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE
+from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE, parameter_trace
 from app.engine import ZERO_AMOUNT as ZERO_AMOUNT_REASON
 
 from .household import current_answer
@@ -32,6 +32,8 @@ def N_(text: str) -> str:
 
 ZERO_AMOUNT = N_("With the income you gave, the amount works out to $0.")
 _SENTENCES_KEPT = 50_000
+SETTLE = 2  # questions shown to settle a "may be"
+ALREADY = "already_gets"  # a criterion met when the household already gets the program
 NOT_WORKED_OUT = N_("We could not work this out from your answers. Ask the program to check.")
 log = logging.getLogger("benefits_finder")
 
@@ -97,17 +99,32 @@ class Explainer:
 
     # -- whole pages -----------------------------------------------------------------------------
 
-    def results(self, results) -> ResultsView:
+    def results(self, results, answers=None, unlocks=()) -> ResultsView:
+        """A results page: new money first, then what is likely (biggest first), what one step
+        would unlock, what may be (with the questions that would settle it), what is not."""
         views = [ProgramView(self, r) for r in results]
         eligible = [v for v in views if v.status == ELIGIBLE]
-        maybe = [v for v in views if v.status == MAYBE]
+        likely = sorted((v for v in eligible if not v.already), key=ProgramView.order)
+        already = [v for v in eligible if v.already]
+        maybe = sorted((v for v in views if v.status == MAYBE), key=ProgramView.order)
         ineligible = [v for v in views if v.status == INELIGIBLE]
-        total = sum(v.yearly_value for v in eligible)
-        more = sum(v.range_high for v in eligible + maybe if not v.amount_yearly)
-        money = self.fmt.money
-        return ResultsView(eligible, maybe, ineligible,
-                           money(total) if total else "", money(round(total / 12, 2)) if total else "",
-                           money(more) if more else "")
+        if answers is not None:
+            for view in maybe:
+                # What would settle it, even if answered "I don't know" before: the person may look it up now.
+                view.settle = tuple(q for q in view.result.deciding if _can_answer(answers, q))[:SETTLE]
+        total = sum(v.yearly_value for v in likely)
+        once = sum(v.once_value for v in likely)
+        more = sum(v.range_high for v in likely + maybe if not v.amount_yearly)
+        whole = self.fmt.whole_dollars
+        names = {v.id: v.texts.name for v in views}
+        return ResultsView(
+            likely=likely, already=already, maybe=maybe, ineligible=ineligible,
+            unlocks=[UnlockView(self.language.translate(u.text), whole(u.yearly) if u.yearly >= 1 else "",
+                                whole(u.once) if u.once >= 1 else "", tuple(names[p] for p in u.gained if p in names))
+                     for u in unlocks],
+            total_yearly=whole(total) if total else "", total_monthly=whole(total / 12) if total else "",
+            total_once=whole(once) if once else "", more_up_to=whole(more) if more else "",
+            already_yearly=whole(sum(v.yearly_value for v in already)) if already else "")
 
     # -- pieces ------------------------------------------------------------------------------------
 
@@ -170,9 +187,25 @@ class Explainer:
             text = self.sentence(self.programs[program_id].criteria[reason.criterion][reason.status], reason)
         numbers = ""
         if reason.unit == "money" and reason.value is not None and not isinstance(reason.value, dict):
-            numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=self.value(reason.value, "money"),
-                             limit=self.value(reason.limit, "money"))
+            value, limit = self.value(reason.value, "money"), self.value(reason.limit, "money")
+            if value not in text or limit not in text:  # said once is enough
+                numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=value, limit=limit)
         return Reason(reason.status, text, numbers)
+
+    def program_page(self, program, day: dt.date) -> ProgramPage:
+        """What anyone can read about a program on a day: its texts, and every figure in force with its source."""
+        rules_date = program.rules_date(day)
+        figures = []
+        for name in program.parameters:
+            trace = parameter_trace(program, name, rules_date)
+            if trace["value"] is None:
+                continue
+            source = trace["source"] or {}
+            figures.append(Figure(self.parameter(program.id, trace), source.get("title", ""), source.get("url", ""),
+                                  trace["unconfirmed"]))
+        return ProgramPage(program.id, self.programs[program.id], figures,
+                           self._("Rules: %(program)s version %(version)s, applied as of %(date)s.",
+                                  program=program.id, version=program.version, date=self.fmt.date(day)))
 
     def answer_rows(self, household) -> list[AnswerRow]:
         """Every question answered, in questionnaire order, with the answer as people read it."""
@@ -243,6 +276,14 @@ class _once:
         return value
 
 
+def _can_answer(answers, qid) -> bool:
+    """A question that can be put to the household now (a fact about each child needs a child)."""
+    typed = answers.vocabulary.qid(qid)
+    if typed is None:
+        return False
+    return not typed.is_member_fact or bool(answers.groups[typed.group][0])
+
+
 def _key(value):
     return (value["from"], value["to"]) if isinstance(value, dict) else value
 
@@ -264,9 +305,12 @@ class ProgramView:
         self.error = getattr(result, "error", None)
         if self.error:
             log.error("program %s could not be worked out: %s", program.id, self.error)
-        money = explainer.fmt.money
+        money = explainer.fmt.whole_dollars  # estimates: never cents
         self.amount_yearly = self.amount_monthly = self.amount_once = self.amount_range = ""
-        self.yearly_value = self.range_high = 0.0
+        self.yearly_value = self.range_high = self.once_value = 0.0
+        self.settle: tuple = ()  # questions that would settle a "may be", set by the page
+        self.already = result.status == ELIGIBLE and any(c.id == ALREADY for c in program.criteria) \
+            and result.criteria_statuses().get(ALREADY) == "met"
         if self.error:
             return  # no amount, and the reasons say it could not be worked out
         if result.status == ELIGIBLE:
@@ -276,12 +320,39 @@ class ProgramView:
                 self.yearly_value = result.amount_yearly
             if _finite(result.amount_once):
                 self.amount_once = money(result.amount_once)
+                self.once_value = result.amount_once
         amount_range = result.amount_range
         if amount_range and _finite(amount_range[1]):
             low, high = amount_range
             self.range_high = high
             self.amount_range = (explainer._("up to %(high)s a year", high=money(high)) if low == 0
                                  else explainer._("%(low)s to %(high)s a year", low=money(low), high=money(high)))
+
+    def order(self):
+        """Money first, biggest first (a one-time amount counts as a year's); then services, in file order."""
+        value = self.yearly_value or self.once_value or self.range_high
+        return (0 if value else 1, -value)
+
+    @_once
+    def why(self) -> str:
+        """One plain line of why: a met reason with the person's numbers if there is one, else the first met."""
+        met = [r for r in self.reasons if r.status == "met"]
+        chosen = next((r for r in met if r.numbers), met[0] if met else None)
+        return first_sentence(chosen.text) if chosen else ""
+
+    @_once
+    def main_reason(self) -> str:
+        """Why not, in one line: the first rule not met."""
+        unmet = next((r for r in self.reasons if r.status == "not_met"), None)
+        return first_sentence(unmet.text) if unmet else ""
+
+    @_once
+    def apply_url(self) -> str:
+        return next((way.url for way in self.texts.ways if way.url), "") or self.texts.contact.get("url", "")
+
+    @_once
+    def settle_labels(self) -> list[str]:
+        return [label for label in (self.explainer.question(q) for q in self.settle) if label]
 
     @_once
     def reasons(self) -> list[Reason]:
@@ -329,11 +400,46 @@ class ProgramView:
                                 year=self.result.figures_from)
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a text (a period followed by a space ends it)."""
+    end = text.find(". ")
+    return text[: end + 1] if end > 0 else text
+
+
+class Figure(NamedTuple):
+    text: str  # "label: value (from date)"
+    source: str
+    url: str
+    unconfirmed: bool
+
+
+class ProgramPage(NamedTuple):
+    id: str
+    texts: ProgramTexts
+    figures: list
+    provenance: str
+
+
+class UnlockView(NamedTuple):
+    text: str  # the step, translated
+    yearly: str  # new money a year it would add, whole dollars; "" if none
+    once: str
+    programs: tuple  # names of programs it would make likely
+
+
 @dataclass
 class ResultsView:
-    eligible: list
+    likely: list  # can likely get and do not get yet, biggest first
+    already: list  # already get
     maybe: list
     ineligible: list
-    total_yearly: str
+    unlocks: list
+    total_yearly: str  # new money a year from what is likely, whole dollars
     total_monthly: str
+    total_once: str
     more_up_to: str
+    already_yearly: str
+
+    @property
+    def eligible(self) -> list:
+        return self.likely + self.already

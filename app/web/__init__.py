@@ -15,6 +15,7 @@ from flask import Flask
 from app.engine import RulesInvalid, load_ruleset
 from app.paths import RULES_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from app.services.explain import Explainer
+from app.services.interview import Interview
 from app.services.language import load_languages
 
 from . import assets, errors, languages
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     loaded = load_languages(app.config["TRANSLATIONS_DIR"])
     app.extensions["ruleset"] = ruleset
+    app.extensions["interview"] = Interview(ruleset.vocabulary)
     app.extensions["explainers"] = {code: Explainer(ruleset, language) for code, language in loaded.items()}
     languages.install(app, loaded)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 
-from ..pages import fields_for
+from ..pages import Page, fields_for
 from .conftest import CHROMIUM, ROOT
 
 if not CHROMIUM.exists():
@@ -67,11 +67,12 @@ def question_id(page) -> str:
 
 
 def answers_for(page, vocabulary, household=FAMILY) -> dict:
-    qid = question_id(page)
-    fields = fields_for(qid, household, vocabulary)
+    key = question_id(page)
+    form = Page(page.content()).form("/answer")
+    fields = fields_for(key, household, vocabulary, form)
     for name in fields:
         assert page.locator(f"{ANSWER_FORM} [name='{name}']").count(), \
-            f"question {qid!r}: no field {name!r} on the page (does the household answer this question?)"
+            f"page {key!r}: no field {name!r} on the page (does the household answer this question?)"
     return fields
 
 
@@ -107,12 +108,13 @@ def submit(page, selector: str):
 def fill_in(page, fields: dict):
     for name, value in fields.items():
         radio = page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}'][value='{value}']")
+        box = page.locator(f"{ANSWER_FORM} input[type=checkbox][name='{name}']")
         if radio.count():
             radio.check()
-        elif name.startswith("dont_know-"):
-            page.check(f"#{name}")
+        elif box.count():
+            box.check()
         else:
-            page.fill(f"#{name}", value)
+            page.fill(f"[id='{name}']", value)
 
 
 def walk(page, lang: str, vocabulary, household=FAMILY, visit=None, limit=40):
@@ -192,9 +194,9 @@ class Keyboard:
                 break
             self.press("ArrowDown")
         assert self.page.evaluate("() => document.activeElement.id") == target, f"arrows never reached #{target}"
-        if not self.page.is_checked(f"#{target}"):
+        if not self.page.is_checked(f"[id='{target}']"):
             self.press("Space")
-        assert self.page.is_checked(f"#{target}")
+        assert self.page.is_checked(f"[id='{target}']")
 
     def type_into(self, selector: str, text: str):
         self.tab_to(selector)
@@ -212,10 +214,10 @@ class Keyboard:
         for name, value in fields.items():
             if self.page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}']").count():
                 self.choose(name, value)
-            elif name.startswith("dont_know-"):
-                self.tick(f"#{name}")
+            elif self.page.locator(f"{ANSWER_FORM} input[type=checkbox][name='{name}']").count():
+                self.tick(f"[id='{name}']")
             else:
-                self.type_into(f"#{name}", value)
+                self.type_into(f"[id='{name}']", value)
         self.tab_to(CONTINUE)
         self.enter()
 
@@ -258,13 +260,12 @@ def test_a_family_reaches_results_by_keyboard_only(page, vocabulary, lang):
             assert question_id(page) == qid
             assert page.title().startswith(say(lang, "Error: "))
             assert keys.focus_info(".error-summary")["match"], "the error summary does not get focus"
+            first = page.get_attribute(".error-summary a", "href").lstrip("#")
             keys.tab_to(".error-summary a")
             keys.press("Enter")
-            assert keys.focus_info("#value-0")["match"], \
+            assert keys.focus_info(f"[id='{first}']")["match"], \
                 f"the error summary link does not move focus to its box: {keys.focus_info()['what']}"
-            page.keyboard.type(fields["value-0"])
-            keys.tab_to(CONTINUE)
-            keys.enter()
+            keys.answer(fields)
             continue
 
         if len(asked) == 4 and not went_back:
@@ -273,8 +274,10 @@ def test_a_family_reaches_results_by_keyboard_only(page, vocabulary, lang):
             for name, value in fields.items():
                 if page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}']").count():
                     keys.choose(name, value)
+                elif page.locator(f"{ANSWER_FORM} input[type=checkbox][name='{name}']").count():
+                    keys.tick(f"[id='{name}']")
                 else:
-                    keys.type_into(f"#{name}", value)
+                    keys.type_into(f"[id='{name}']", value)
             keys.tab_to("form[action$='/back'] button", backwards=True)
             keys.enter()
             previous = asked[-2]

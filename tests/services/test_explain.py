@@ -25,11 +25,22 @@ def results(ruleset, raw):
 
 def test_money_reasons_say_yours_and_the_limit_in_each_language(ruleset, explainers):
     child_health = results(ruleset, dict(FAMILY, family_net_income=90000))["alberta_child_health_benefit"]
-    english = [r for r in explainers["en"].reasons(child_health) if r.numbers]
-    french = [r for r in explainers["fr"].reasons(child_health) if r.numbers]
+    english = [f"{r.text} {r.numbers}" for r in explainers["en"].reasons(child_health) if r.status == "not_met"]
+    french = [f"{r.text} {r.numbers}" for r in explainers["fr"].reasons(child_health) if r.status == "not_met"]
     assert english and len(english) == len(french)
-    assert english[0].numbers == "Yours: $90,000. Limit: $31,010."
-    assert "90\u00a0000\u00a0$" in french[0].numbers
+    income = next(text for text in english if "$90,000" in text)
+    assert "$31,010" in income
+    assert any("90\u00a0000\u00a0$" in text and "31\u00a0010\u00a0$" in text for text in french)
+
+
+def test_numbers_are_said_once(ruleset, explainers):
+    """A reason whose sentence already gives yours and the limit does not repeat them; others add them."""
+    for program_id, raw in (("alberta_child_health_benefit", dict(FAMILY, family_net_income=90000)),
+                            ("ccb", dict(FAMILY, family_net_income=22000))):
+        for reason in explainers["en"].reasons(results(ruleset, raw)[program_id]):
+            if reason.numbers:
+                yours = reason.numbers.split("Yours: ", 1)[1].split(".", 1)[0]
+                assert yours not in reason.text or reason.numbers.split("Limit: ", 1)[1][:-1] not in reason.text
 
 
 def test_a_zero_amount_is_explained(ruleset, explainers):

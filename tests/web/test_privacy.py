@@ -133,7 +133,8 @@ def test_canaries_leave_no_trace(server):
     for lang in ("en", "fr"):
         asked, _, results = walk(client, lang, HOUSEHOLD, vocabulary)
         assert results.status_code == 200
-        assert "family_net_income" in asked and "children.age" in asked
+        questions = {q for key in asked for q in key.split(",")}
+        assert "family_net_income" in questions and "children.age" in questions
     # The answers did travel: they are in the pages (the only place they may be).
     assert any("987654.32" in r.get_data(as_text=True) for r in client.seen)
     time.sleep(0.5)  # let the log lines reach the files
@@ -148,6 +149,59 @@ def test_canaries_leave_no_trace(server):
 
     log_text = "".join(p.read_text(errors="replace") for p in logs.iterdir() if p.is_file())
     assert "POST /en/answer" in log_text  # the log is really written to
+    for canary in CANARIES:
+        assert canary not in log_text, canary
+
+    after = _files(ROOT, Path(tempfile.gettempdir()))
+    written = [p for p, mtime in after.items() if before.get(p) != mtime and logs not in p.parents]
+    for path in written:
+        try:
+            content = path.read_text(errors="replace")
+        except OSError:
+            continue
+        for canary in CANARIES:
+            assert canary not in content, f"{canary} found in {path}"
+
+
+def test_saved_answers_go_only_to_the_person(server):
+    """"Save my answers" hands the canaries to the person in the file; saving and continuing from the
+    file leave them in no log, header, URL or file on the server."""
+    import json
+
+    base, logs, before = server
+    client = HttpClient(base)
+    saved = client.post("/en/save", {"answers": json.dumps(HOUSEHOLD), "history": "[]"})
+    assert saved.status_code == 200
+    assert saved.headers["Content-Disposition"].startswith("attachment;")
+    assert saved.headers["Cache-Control"] == "no-store"
+    assert "987654.32" in saved.get_data(as_text=True) and "876543.21" in saved.get_data(as_text=True)
+    assert json.loads(saved.body)["answers"] == HOUSEHOLD
+
+    sent = []
+    for lang, body in (("en", saved.body), ("fr", saved.body), ("en", saved.body.replace(b"edmonton", b"mars"))):
+        boundary = "canary-boundary-1b2c3d"
+        form = (f'--{boundary}\r\nContent-Disposition: form-data; name="answers_file"; filename="answers.json"\r\n'
+                "Content-Type: application/json\r\n\r\n").encode() + body + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(f"{base}/{lang}/resume", data=form, method="POST",
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with client.opener.open(request, timeout=10) as reply:
+                sent.append(Response(reply.status, reply.headers, reply.read(), reply.url))
+        except urllib.error.HTTPError as error:
+            sent.append(Response(error.code, error.headers, error.read(), request.full_url))
+    assert [r.status_code for r in sent] == [200, 200, 400]
+    assert "987654.32" in sent[0].get_data(as_text=True)  # carried on in the page, where it may be
+    time.sleep(0.5)  # let the log lines reach the files
+
+    for response in [saved, *sent]:
+        assert "Set-Cookie" not in response.headers, response.url
+        header_text = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+        for canary in CANARIES:
+            assert canary not in header_text
+            assert canary not in response.url
+
+    log_text = "".join(p.read_text(errors="replace") for p in logs.iterdir() if p.is_file())
+    assert "POST /en/save" in log_text and "POST /fr/resume" in log_text  # the log is really written to
     for canary in CANARIES:
         assert canary not in log_text, canary
 

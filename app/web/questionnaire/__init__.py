@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("questionnaire", __name__)
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import saved, views  # noqa: E402,F401  (register the routes on bp; saved: save and continue from a file)

@@ -14,15 +14,22 @@ so each language has its own :class:`CardMemo`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Flask
 from markupsafe import Markup
 
-from app.engine import INELIGIBLE
+from app.engine import ELIGIBLE, INELIGIBLE
 from app.web import languages
 
 KEPT = 50_000  # parts kept per kind and language before starting afresh
+_INDENT = re.compile(r"\s*\n\s*")
+
+
+def squeeze(html: str) -> Markup:
+    """Template indentation and blank lines out (a results page carries dozens of parts); no <pre> here."""
+    return Markup(_INDENT.sub("\n", str(html)).strip())
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,8 @@ class CardParts:
     top: Markup  # name and who runs it
     summary: Markup  # for programs the person cannot get
     summary_can_get: Markup  # with the tax-return note where that applies
-    apply: Markup  # how to apply, documents, contact
+    apply: Markup  # every way to apply, documents, contact (the program's page)
+    plan: Markup  # the first step and the documents (the results page)
 
 
 class CardMemo:
@@ -39,8 +47,9 @@ class CardMemo:
     def __init__(self, macros, explainer):
         self.macros = macros
         self.fixed = {
-            program_id: CardParts(Markup(macros.top(program_id, texts)), Markup(macros.summary(texts, False)),
-                                  Markup(macros.summary(texts, True)), Markup(macros.apply(texts)))
+            program_id: CardParts(squeeze(macros.top(program_id, texts)), squeeze(macros.summary(texts, False)),
+                                  squeeze(macros.summary(texts, True)), squeeze(macros.apply(texts)),
+                                  squeeze(macros.plan(texts)))
             for program_id, texts in explainer.programs.items()
         }
         self.made: dict = {}
@@ -53,7 +62,7 @@ class CardMemo:
         if html is None:
             if len(self.made) > KEPT:
                 self.made.clear()
-            html = self.made[key] = Markup(render())
+            html = self.made[key] = squeeze(render())
         return html
 
     # A card is: head, "Why" and its reasons, tail (see templates/questionnaire/results.html).
@@ -71,9 +80,9 @@ class CardMemo:
         return Markup("".join([self.reason(r) for r in p.reasons if can_get or r.status == "not_met"]))
 
     def tail(self, p) -> Markup:
-        """What would decide it, how the amount was worked out, how to apply, the provenance line."""
-        apply = self.fixed[p.id].apply if p.status != INELIGIBLE else Markup()
-        return Markup("".join((self.deciding(p), self.figures(p), apply, self.provenance(p))))
+        """How the amount was worked out, what to do (for a program one can likely get), the provenance line."""
+        plan = self.fixed[p.id].plan if p.status == ELIGIBLE else Markup()
+        return Markup("".join((self.figures(p), plan, self.provenance(p))))
 
     def amount(self, p) -> Markup:
         if not (p.amount_yearly or p.amount_once or p.amount_range):

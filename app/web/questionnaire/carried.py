@@ -14,10 +14,11 @@ from app.services.household import Household, keep_what_fits, with_answer
 
 MAX_FIELD = 20_000  # characters in the hidden answers field
 MAX_HISTORY = 200
+MAX_PAGE_KEY = 1_000  # characters naming the questions of one page
 
 
 class Carried:
-    """The household's answers and the questions asked, in order."""
+    """The household's answers and the pages asked, in order (each page as its question ids, comma-joined)."""
 
     __slots__ = ("household", "history")
 
@@ -40,10 +41,12 @@ class Carried:
     def encode_history(self) -> str:
         return json.dumps(self.history, separators=(",", ":"))
 
-    def answered(self, vocabulary, qid: str, value) -> Carried:
-        """The state after answering one question: its answer replaced, and it last in the history."""
-        household = with_answer(self.household, vocabulary, qid, value)
-        return Carried(household, [q for q in self.history if q != qid] + [qid])
+    def answered(self, vocabulary, page: str, answers: dict) -> Carried:
+        """The state after answering a page: its answers replaced, and the page last in the history."""
+        household = self.household
+        for qid, value in answers.items():
+            household = with_answer(household, vocabulary, qid, value)
+        return Carried(household, [p for p in self.history if p != page] + [page])
 
 
 def _load_json(text: str | None, kind):
@@ -59,6 +62,14 @@ def _load_json(text: str | None, kind):
 def read_carried(form, vocabulary) -> Carried:
     """Read the carried answers from a posted form, dropping anything that does not fit."""
     household = keep_what_fits(_load_json(form.get("answers"), dict), vocabulary, owned=True)
-    history = [q for q in _load_json(form.get("history"), list) if isinstance(q, str)]
-    history = [q for q in history if vocabulary.qid(q) is not None][-MAX_HISTORY:]
+    history = [p for p in _load_json(form.get("history"), list) if isinstance(p, str)]
+    history = [p for p in history if page_questions(p, vocabulary)][-MAX_HISTORY:]
     return Carried(household, history)
+
+
+def page_questions(key, vocabulary) -> list[str]:
+    """The question ids of a page as the form carries it ("has_partner,children"); [] if any is not ours."""
+    if not isinstance(key, str) or len(key) > MAX_PAGE_KEY:
+        return []
+    qids = key.split(",")
+    return qids if all(vocabulary.qid(q) is not None for q in qids) else []

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from app.engine import plan, screen
-from app.services.household import current_answer
+from app.services.whatif import unlocks
 from app.web import languages
 from app.web.security import no_store
 
 from . import bp
-from .carried import read_carried
-from .forms import build_form, page_for, read_answers
+from .carried import page_questions, read_carried
+from .forms import build_form, build_page, read_answers
 
 
 def ruleset():
@@ -59,50 +59,50 @@ def start():
 
 @bp.route("/<lang>/question", methods=["GET", "POST"])
 def question():
-    """Show a question: the first one, a change from the check page, or the same one in another language."""
+    """Show a page: the first one, a change from the check page, or the same one in another language."""
     if request.method == "GET":
         return redirect(url_for("questionnaire.start"))
     state = read_carried(request.form, ruleset().vocabulary)
-    qid = request.form.get("q", "")
+    return_to = request.form.get("return", "")
     if request.form.get("start"):
         state.history = []
-    page = _page(state, qid) if qid else None
+    page = _page(state, request.form.get("q", ""), sections=not return_to)
     if page is None:
         return _next_page(state)
-    return _show_question(state, page, return_to=request.form.get("return", ""))
+    return _show_question(state, page, return_to=return_to)
 
 
 @bp.post("/<lang>/answer")
 def answer():
     vocabulary = ruleset().vocabulary
     state = read_carried(request.form, vocabulary)
-    qid = request.form.get("q", "")
-    page = _page(state, qid)
+    return_to = request.form.get("return", "")
+    page = _page(state, request.form.get("q", ""), sections=not return_to)
     if page is None:
         return _next_page(state)
     form = build_form(page, request.form)
-    value, errors = read_answers(form, page)
-    return_to = request.form.get("return", "")
+    given, errors = read_answers(form, page)
     if errors:
         return _show_question(state, page, form=form, errors=errors, return_to=return_to)
-    state = state.answered(vocabulary, page.qid, value)
+    state = state.answered(vocabulary, page.key, given)
+    if return_to == "results":  # answered from a "may be" on the results page: straight back there
+        return _results_page(state)
     if return_to == "check":
         # A changed answer may open new questions (another child, say): ask those, then come back.
         following = _plan(state)
-        for next_qid in following:
-            next_page = _page(state, next_qid)
-            if next_page is not None:
-                return _show_question(state, next_page, return_to="check", following=following)
+        next_page = _page(state, ",".join(interview().next_page(state.answers, following)))
+        if next_page is not None:
+            return _show_question(state, next_page, return_to="check", following=following)
         return _check_page(state)
     return _next_page(state)
 
 
 @bp.post("/<lang>/back")
 def back():
-    """Go to the question before the one on screen (or the start page)."""
+    """Go to the page before the one on screen (or the start page)."""
     state = read_carried(request.form, ruleset().vocabulary)
     current = request.form.get("q", "")
-    earlier = [q for q in state.history if q != current]
+    earlier = [key for key in state.history if key != current]
     while earlier:
         previous = earlier.pop()
         page = _page(state, previous)
@@ -123,15 +123,49 @@ def check():
 def results():
     if request.method == "GET":
         return redirect(url_for("questionnaire.start"))
-    state = read_carried(request.form, ruleset().vocabulary)
+    return _results_page(read_carried(request.form, ruleset().vocabulary))
+
+
+@bp.get("/<lang>/programs/<program_id>")
+def program(program_id):
+    """A program's public page: how to apply, documents, and every figure with its source. Nothing personal."""
+    found = ruleset().program(program_id) if hasattr(ruleset(), "program") else None
+    if found is None:
+        found = next((p for p in ruleset().programs if p.id == program_id), None)
+    if found is None:
+        abort(404)
+    page = explainer().program_page(found, today())
+    response = current_app.make_response(render_template("questionnaire/program.html", page_kind="program",
+                                                          page=page))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _results_page(state):
     day = today()
-    view = explainer().results(screen(ruleset(), state.answers, day))
+    screened = screen(ruleset(), state.answers, day)
+    steps = unlocks(ruleset(), state.household, day, screened)
+    view = explainer().results(screened, state.answers, steps)
     return _private("results.html", state=state, view=view, cards=current_app.extensions["cards"][g.lang],
+                    rows=explainer().answer_rows(state.household),
                     screening_date=languages.current().formatter.date(day))
 
 
-def _page(state, qid: str):
-    return page_for(ruleset().vocabulary, state.answers, qid, languages.current())
+def resume(state):
+    """The page to show someone whose answers were just loaded: the next question, or the check page."""
+    return _next_page(state)
+
+
+def interview():
+    return current_app.extensions["interview"]
+
+
+def _page(state, key: str, sections: bool = True):
+    """The page asking the questions named in ``key`` ("has_partner,children"), or None."""
+    qids = page_questions(key, ruleset().vocabulary)
+    if not qids:
+        return None
+    return build_page(ruleset().vocabulary, interview(), state.answers, qids, languages.current(), sections)
 
 
 def _plan(state) -> list[str]:
@@ -140,20 +174,19 @@ def _plan(state) -> list[str]:
 
 def _next_page(state):
     following = _plan(state)
-    for qid in following:
-        page = _page(state, qid)
-        if page is not None:
-            return _show_question(state, page, following=following)
-    return _check_page(state)
+    page = _page(state, ",".join(interview().next_page(state.answers, following)))
+    if page is None:
+        return _check_page(state)
+    return _show_question(state, page, following=following)
 
 
 def _show_question(state, page, form=None, errors=None, return_to="", following=None):
     if form is None:
-        form = build_form(page, current=current_answer(state.raw, ruleset().vocabulary, page.qid))
+        form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
     if following is None:
         following = _plan(state)
-    remaining = len([q for q in following if q != page.qid])
-    asked = len([q for q in state.history if q != page.qid]) + 1
+    remaining = interview().pages_left(state.answers, following, shown=page.qids)
+    asked = len([key for key in state.history if key != page.key]) + 1
     return _private("question.html", state=state, page=page, form=form, errors=errors or {}, return_to=return_to,
                     asked=asked, remaining=remaining)
 
