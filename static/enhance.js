@@ -1,7 +1,17 @@
 // Only enhances: every page works without it.
+//
+// The answers travel in each page's form, so every step is a POST. Without this script the
+// browser's Back button would ask to resubmit a form. With it, a form is sent with fetch, the
+// page it returns is shown in place and added to the browser's history, and Back and Forward
+// show the pages kept in this tab's memory. Nothing is written anywhere: history entries hold
+// only a number, and the pages are forgotten when the tab closes or reloads.
 (function () {
   "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
+  var pages = new Map();  // history number -> page HTML, for this tab only
+  var next = 1;
+  var KEEP = 200;
+
+  function enhance() {
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
     var printButton = document.querySelector(".print-button");
@@ -9,8 +19,76 @@
       printButton.hidden = false;
       printButton.addEventListener("click", function () { window.print(); });
     }
+  }
+
+  function show(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    document.title = doc.title;
+    document.documentElement.lang = doc.documentElement.lang;
+    document.documentElement.dir = doc.documentElement.dir;
+    document.body.replaceWith(document.adoptNode(doc.body));
+    window.scrollTo(0, 0);
+    enhance();
+    if (!document.querySelector(".error-summary")) {
+      var main = document.getElementById("main");
+      if (main) { main.focus({ preventScroll: true }); }
+    }
+  }
+
+  function remember(html, url) {
+    var number = next++;
+    pages.set(number, html);
+    if (pages.size > KEEP) { pages.delete(pages.keys().next().value); }
+    history.pushState({ page: number }, "", url);
+  }
+
+  function sentInPlace(form, submitter) {
+    var action = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action") || "";
+    // Downloads (Save my answers) and uploads go the ordinary way.
+    return form.method.toLowerCase() === "post" && form.enctype !== "multipart/form-data" &&
+      !/\/save$/.test(action);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter || null;
+    if (!window.fetch || !sentInPlace(form, submitter)) { return; }
+    event.preventDefault();
+    var data = new FormData(form);
+    if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    // A button's formAction is the page's own address when it has no formaction attribute.
+    var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    fetch(action, { method: "POST", body: new URLSearchParams(data), credentials: "omit", cache: "no-store" })
+      .then(function (response) {
+        return response.text().then(function (html) { return { url: response.url, html: html }; });
+      })
+      .then(function (page) {
+        show(page.html);
+        remember(page.html, page.url);
+      })
+      .catch(function () { form.submit(); });  // the ordinary way, if anything goes wrong
   });
+
+  window.addEventListener("popstate", function (event) {
+    var number = event.state && event.state.page;
+    if (typeof number !== "number") { return; }  // a link within the page (#main), not one of ours
+    if (pages.has(number)) {
+      show(pages.get(number));
+      return;
+    }
+    // A page no longer kept (the tab was reloaded): go back the way the page itself offers.
+    var back = document.querySelector("form.back-form");
+    var button = document.querySelector(".back-form button[form]");
+    if (back) { back.submit(); } else if (button) { button.click(); } else { window.location.reload(); }
+  });
+
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    pages.set(0, document.documentElement.outerHTML);
+    history.replaceState({ page: 0 }, "");
+    enhance();
   });
 })();

@@ -352,8 +352,9 @@ def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
 
 # --- axe-core -----------------------------------------------------------------------------------------
 
-PAGE_TYPES = ["start", "text question", "radio question", "money question", "error summary", "check answers",
-              "results", "results with not-eligible open", "not found"]
+PAGE_TYPES = ["start", "text question", "radio question", "money question", "checklist question", "error summary",
+              "check answers", "results", "results with every disclosure open", "results with not-eligible open",
+              "results with unlocks", "program page", "start with a bad saved file", "not found"]
 
 
 def axe_violations(page) -> list[dict]:
@@ -393,7 +394,9 @@ class AxeReports:
                 elif kind == "question":
                     radios = page.locator(f"{ANSWER_FORM} input[type=radio]").count() > 0
                     money = page.locator(f"{ANSWER_FORM} .input-wrapper.money").count() > 0
-                    page_type = "radio question" if radios else "money question" if money else "text question"
+                    ticks = page.locator(f"{ANSWER_FORM} .checkboxes").count() > 0
+                    page_type = "checklist question" if ticks else "radio question" if radios else \
+                        "money question" if money else "text question"
                     if page_type not in found:
                         found[page_type] = axe_violations(page)
                     if money and "error summary" not in found:
@@ -409,8 +412,24 @@ class AxeReports:
                     closed.locator("> summary").click()
                     assert closed.get_attribute("open") is not None
                     found["results with not-eligible open"] = axe_violations(page)
+                    closed = page.locator("details:not([open]) > summary")
+                    for _ in range(closed.count()):
+                        closed.first.click()
+                    assert page.locator("details:not([open])").count() == 0
+                    found["results with every disclosure open"] = axe_violations(page)
 
             walk(page, lang, self.vocabulary, visit=visit)
+            walk(page, lang, self.vocabulary, household=dict(FAMILY, filed_taxes=False))
+            assert page.locator("#unlock-heading").count() == 1, "no 'You could also get, if...' for a non-filer"
+            found["results with unlocks"] = axe_violations(page)
+            page.goto(f"/{lang}/programs/ccb")
+            found["program page"] = axe_violations(page)
+            page.goto(f"/{lang}/")
+            page.set_input_files("#answers_file", files=[{"name": "photo.json", "mimeType": "application/json",
+                                                          "buffer": b"not a saved file"}])
+            submit(page, "form.resume-answers button[type=submit]")
+            assert page.locator(".error-summary").is_visible()
+            found["start with a bad saved file"] = axe_violations(page)
             response = page.goto(f"/{lang}/no-such-page")
             assert response.status == 404
             found["not found"] = axe_violations(page)
@@ -551,3 +570,86 @@ def test_page_not_found_speaks_the_language_of_the_address(page):
     assert response.status == 404
     assert page.get_attribute("html", "lang") == "fr"
     assert page.locator("main a").get_attribute("href") == "/fr/"
+
+
+# --- The browser's Back and Forward buttons ------------------------------------------------------------
+
+def test_the_browsers_back_and_forward_buttons_move_between_pages(page, vocabulary):
+    page.goto("/en/")
+    submit(page, "form[action$='/question'] button[type=submit]")
+    shown = []
+    for _ in range(3):
+        shown.append(question_id(page))
+        fill_in(page, answers_for(page, vocabulary))
+        submit(page, CONTINUE)
+    fourth = question_id(page)
+    page.go_back()  # with JavaScript: the page before, from this tab's memory; no "resubmit the form?"
+    assert question_id(page) == shown[-1], "Back did not show the previous question"
+    assert page.locator("h1").count() == 1 and page.title().strip()
+    page.go_back()
+    assert question_id(page) == shown[-2]
+    page.go_forward()
+    assert question_id(page) == shown[-1], "Forward did not show the next question again"
+    # The page shown by Back works: answering it goes on to the same next page.
+    fill_in(page, answers_for(page, vocabulary))
+    submit(page, CONTINUE)
+    assert question_id(page) == fourth
+    # Back from the first question goes to the start page.
+    for _ in range(10):
+        if kind_of(page) == "start":
+            break
+        page.go_back()
+    assert kind_of(page) == "start"
+
+
+def test_the_in_page_back_link_works_without_javascript(new_page, vocabulary):
+    page = new_page(java_script_enabled=False)
+    page.goto("/en/")
+    submit(page, "form[action$='/question'] button[type=submit]")
+    first = question_id(page)
+    fill_in(page, answers_for(page, vocabulary))
+    submit(page, CONTINUE)
+    submit(page, "form[action$='/back'] button")
+    assert question_id(page) == first
+
+
+# --- Results on a phone, and printed ------------------------------------------------------------------
+
+PHONE = {"width": 360, "height": 640}
+
+
+def screens(page, selector: str) -> float:
+    """How many phone screens down the bottom of an element is."""
+    bottom = page.evaluate("s => document.querySelector(s).getBoundingClientRect().bottom + window.scrollY",
+                           selector)
+    return bottom / PHONE["height"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_familys_likely_benefits_fit_in_ten_phone_screens(new_page, vocabulary, lang):
+    page = new_page(viewport=PHONE)
+    walk(page, lang, vocabulary)
+    likely = screens(page, "section[aria-labelledby=eligible-heading]")
+    whole = screens(page, "footer")
+    print(f"\nresults at 360 px ({lang}): likely benefits end {likely:.1f} screens down; "
+          f"whole page {whole:.1f} screens")
+    assert likely <= 10, f"the likely benefits take {likely:.1f} screens at 360 px"
+    # The biggest benefit is the first row, on the first screens.
+    first = page.locator("section[aria-labelledby=eligible-heading] article").first
+    assert first.get_attribute("aria-labelledby") == "program-ccb"
+    assert first.bounding_box()["y"] < 2 * PHONE["height"]
+
+
+def test_the_printed_action_plan_fits_four_pages(new_page, vocabulary):
+    page = new_page()
+    walk(page, "en", vocabulary)
+    page.emulate_media(media="print")
+    assert not page.locator("#ineligible-heading").is_visible(), "programs they cannot get are printed"
+    assert page.locator("#answers-heading").is_visible(), "the answers are not printed"
+    details = page.locator("section[aria-labelledby=eligible-heading] details").first
+    assert details.locator("h4", has_text="How to apply").is_visible(), "how to apply is not printed"
+    assert not details.locator("ul.reasons").is_visible(), "the reasons stay on screen"
+    pdf = page.pdf(format="Letter")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    print(f"\nprinted action plan: {pages} pages (Letter)")
+    assert 1 <= pages <= 4, f"the action plan prints on {pages} pages"

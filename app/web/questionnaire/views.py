@@ -72,8 +72,10 @@ def question():
     return _show_question(state, page, return_to=return_to)
 
 
-@bp.post("/<lang>/answer")
+@bp.route("/<lang>/answer", methods=["GET", "POST"])
 def answer():
+    if request.method == "GET":  # a reload of a page shown in place: the answers were only in that page
+        return redirect(url_for("questionnaire.start"))
     vocabulary = ruleset().vocabulary
     state = read_carried(request.form, vocabulary)
     return_to = request.form.get("return", "")
@@ -97,9 +99,11 @@ def answer():
     return _next_page(state)
 
 
-@bp.post("/<lang>/back")
+@bp.route("/<lang>/back", methods=["GET", "POST"])
 def back():
     """Go to the page before the one on screen (or the start page)."""
+    if request.method == "GET":
+        return redirect(url_for("questionnaire.start"))
     state = read_carried(request.form, ruleset().vocabulary)
     current = request.form.get("q", "")
     earlier = [key for key in state.history if key != current]

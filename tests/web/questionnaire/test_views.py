@@ -69,7 +69,7 @@ def test_unknown_language_and_page_are_not_found(client):
     assert client.get("/en/nowhere").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/en/question", "/en/check", "/en/results"])
+@pytest.mark.parametrize("path", ["/en/question", "/en/answer", "/en/back", "/en/check", "/en/results"])
 def test_answer_pages_reached_by_get_go_to_the_start(client, path):
     response = client.get(path)
     assert response.status_code == 302 and response.location.endswith("/en/")
