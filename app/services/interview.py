@@ -54,6 +54,15 @@ class Interview:
         return sorted((qid for qid in askable if self._rank(qid) == first), key=self.question_order.__getitem__)
 
     def pages_left(self, answers, following, shown=()) -> int:
-        """How many pages the questions still open would take, not counting the one on screen."""
+        """How many pages the questions open now would take, not counting the one on screen.
+
+        An estimate: an answer can open a question on a page already passed (a health question
+        that matters only once the disability tax credit is known), so more pages may come."""
         shown = set(shown)
         return len({self._rank(qid) for qid in self.askable(answers, following) if qid not in shown})
+
+    def progress(self, answers, following, shown=(), before: int | None = None) -> int:
+        """The "about N more pages" to show: the estimate, but never more than one fewer than the page
+        before showed, so the count never goes up. 0 reads "almost done"."""
+        estimate = self.pages_left(answers, following, shown)
+        return estimate if before is None else min(estimate, max(before - 1, 0))

@@ -189,10 +189,19 @@ def _show_question(state, page, form=None, errors=None, return_to="", following=
         form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
     if following is None:
         following = _plan(state)
-    remaining = interview().pages_left(state.answers, following, shown=page.qids)
+    before = _count(request.form.get("left"))
+    if errors:  # the same page again: the same count
+        remaining = before if before is not None else interview().progress(state.answers, following, page.qids)
+    else:
+        remaining = interview().progress(state.answers, following, page.qids, before)
     asked = len([key for key in state.history if key != page.key]) + 1
     return _private("question.html", state=state, page=page, form=form, errors=errors or {}, return_to=return_to,
                     asked=asked, remaining=remaining)
+
+
+def _count(text) -> int | None:
+    """The count of pages left that the page before showed, if it is a small whole number."""
+    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 4 else None
 
 
 def _check_page(state):

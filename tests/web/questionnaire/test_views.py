@@ -405,3 +405,19 @@ def test_each_result_says_who_runs_it_and_marks_charities(app, vocabulary):
             assert str(escape(f"Run by {program.administered_by}")) in card.group(1)
         charity = "Not a government program" in card.group(1)
         assert charity == (program.jurisdiction == "non-government"), program.id
+
+
+def test_the_progress_line_counts_down_and_never_goes_up(app, vocabulary):
+    for household in (FAMILY, dict(FAMILY, has_partner=True, partner={"age": 70, "dtc": "dont_know"}),
+                      dict(FAMILY, family_net_income="dont_know", children=[])):
+        _, responses, _ = walk(app.test_client(), "en", household, vocabulary)
+        counts = []
+        for response in responses:
+            line = re.search(r'<p class="progress">Page (\d+)\. (?:About (\d+) more pages?|Almost done)\.</p>',
+                             response.get_data(as_text=True))
+            if line:
+                counts.append((int(line.group(1)), int(line.group(2) or 0)))
+        assert [page for page, _ in counts] == list(range(1, len(counts) + 1))
+        left = [n for _, n in counts]
+        assert left == sorted(left, reverse=True), left
+        assert left[-1] == 0 or len(left) == 1  # the last page says "almost done"
