@@ -19,7 +19,7 @@ DIGEST := static/cache_manifest.json
 STATIC_SOURCES := $(filter-out $(wildcard static/*-????????????????????????????????.*) static/cache_manifest.json,\
 	$(wildcard static/*.css static/*.js static/*.svg))
 
-.PHONY: run serve test lint bench bench-web fuzz crosscheck translations clean
+.PHONY: run serve test lint bench bench-web bench-phone fuzz crosscheck translations clean
 
 # Installs exactly what the lock says (pip checks every hash), then the project itself without
 # dependencies (editable, for its `flask rules` and babel entry points), built with the locked
@@ -78,6 +78,10 @@ bench: $(STAMP)
 # Our results and question POSTs under gunicorn against bare Flask serving the same bytes (wrk, 64 connections).
 bench-web: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/python benchmarks/web.py
+
+# The family's results at 360 px and printed, per reference household, in English and French (needs Chromium).
+bench-phone: $(STAMP) $(MO) $(DIGEST)
+	$(BIN)/python benchmarks/phone.py
 
 # 100,000 seeded random and malformed requests against gunicorn with the shipped config (benchmarks/fuzz.py);
 # fails on any 5xx or traceback. Options: `$(BIN)/python benchmarks/fuzz.py --help`.

@@ -347,6 +347,12 @@ class ProgramView:
         return first_sentence(unmet.text) if unmet else ""
 
     @_once
+    def open_reason(self) -> str:
+        """Why it is only "may be", in one line: the first rule not known yet (often one the office checks)."""
+        unknown = next((r for r in self.reasons if r.status == "unknown"), None)
+        return first_sentence(unknown.text) if unknown else self.why
+
+    @_once
     def apply_url(self) -> str:
         return next((way.url for way in self.texts.ways if way.url), "") or self.texts.contact.get("url", "")
 

@@ -151,6 +151,14 @@ CASES = [
         "question 'family_net_income' names a section 'income' that is not listed in 'sections'",
         id="questions_unknown_section"),
     pytest.param(
+        "questions_checklist_without_statement", "questions.yaml", 79,
+        "question 'filed_taxes' is on the checklist page 'situation': it needs a 'statement'",
+        id="questions_checklist_without_statement"),
+    pytest.param(
+        "questions_unlock_answer_not_an_answer", "questions.yaml", 81,
+        "question 'filed_taxes': the unlock answer must be yes or no",
+        id="questions_unlock_answer_not_an_answer"),
+    pytest.param(
         "change_date_not_real", "programs/change_date_not_real.yaml", 11, "'2025-02-30' is not a real date",
         id="change_date_not_real"),
     pytest.param(
