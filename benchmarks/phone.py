@@ -67,9 +67,13 @@ def main() -> None:
                 for lang in ("en", "fr"):
                     context = chromium.new_context(base_url=url, viewport=PHONE)
                     page = context.new_page()
-                    asked = []
-                    walk(page, lang, vocabulary, household=household,
-                         visit=lambda p, kind: asked.append(question_id(p)) if kind == "question" else None)
+                    asked: list = []
+
+                    def visit(p, kind, asked=asked):
+                        if kind == "question":
+                            asked.append(question_id(p))
+
+                    walk(page, lang, vocabulary, household=household, visit=visit)
                     html = page.content().encode()
                     likely = screens(page, "section[aria-labelledby=eligible-heading]")
                     whole = screens(page, "footer")
