@@ -640,16 +640,17 @@ def test_a_familys_likely_benefits_fit_in_ten_phone_screens(new_page, vocabulary
     assert first.bounding_box()["y"] < 2 * PHONE["height"]
 
 
-def test_the_printed_action_plan_fits_four_pages(new_page, vocabulary):
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_action_plan_fits_four_pages(new_page, vocabulary, lang):
     page = new_page()
-    walk(page, "en", vocabulary)
+    walk(page, lang, vocabulary)
     page.emulate_media(media="print")
     assert not page.locator("#ineligible-heading").is_visible(), "programs they cannot get are printed"
     assert page.locator("#answers-heading").is_visible(), "the answers are not printed"
     details = page.locator("section[aria-labelledby=eligible-heading] details").first
-    assert details.locator("h4", has_text="How to apply").is_visible(), "how to apply is not printed"
+    assert details.locator("h4", has_text=say(lang, "How to apply")).is_visible(), "how to apply is not printed"
     assert not details.locator("ul.reasons").is_visible(), "the reasons stay on screen"
     pdf = page.pdf(format="Letter")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    print(f"\nprinted action plan: {pages} pages (Letter)")
+    print(f"\nprinted action plan ({lang}): {pages} pages (Letter)")
     assert 1 <= pages <= 4, f"the action plan prints on {pages} pages"
