@@ -89,3 +89,14 @@ def test_a_reason_with_an_unbounded_range_is_still_written(ruleset, explainers):
     unbounded = EngineReason("income", "unknown", "money", {"from": float("-inf"), "to": float("inf")}, 30000.0)
     assert english.sentence("Yours: {value}. Limit: {limit}.", unbounded) == "Yours: ? to ?. Limit: $30,000."
     assert english.sentence("We need your income.", unbounded) == "We need your income."
+
+
+def test_rent_is_compared_a_month_with_a_month(ruleset, explainers):
+    """Never a yearly rent against a share of income written as money: both are amounts a month."""
+    raw = {"region": "calgary", "housing": "rent", "monthly_rent": 1400, "family_net_income": 40000,
+           "status_in_canada": "citizen", "has_partner": False, "children": [], "you": {"age": 40}}
+    for program_id in ("rent_assistance_benefit", "temporary_rent_assistance_benefit"):
+        reasons = explainers["en"].reasons(results(ruleset, raw)[program_id])
+        rent = next(r for r in reasons if "30 per cent" in r.text)
+        assert "Your rent is $1,400 a month. 30 per cent of your income is $1,000 a month." in rent.text
+        assert "$16,800" not in rent.text + rent.numbers  # the yearly rent
