@@ -88,9 +88,12 @@ class Explainer:
         tr = language.translate
         self.programs = {p.id: _texts(p, tr) for p in ruleset.programs}
         self.question_labels = {}
+        self.couple_labels = {}  # the words for a couple, where they differ
         for qid in ruleset.vocabulary.questions():
             question = ruleset.vocabulary.question(qid)
             self.question_labels[qid] = tr(question.label) if getattr(question, "label", "") else ""
+            if getattr(question, "label_couple", ""):
+                self.couple_labels[qid] = tr(question.label_couple)
         self.program_names = [texts.name for texts in self.programs.values()]
         self._sentences: dict = {}
 
@@ -109,9 +112,11 @@ class Explainer:
         maybe = sorted((v for v in views if v.status == MAYBE), key=ProgramView.order)
         ineligible = [v for v in views if v.status == INELIGIBLE]
         if answers is not None:
+            couple = answers.facts.get("has_partner") is True
             for view in maybe:
                 # What would settle it, even if answered "I don't know" before: the person may look it up now.
                 view.settle = tuple(q for q in view.result.deciding if _can_answer(answers, q))[:SETTLE]
+                view.settle_labels = [label for label in (self.question(q, couple) for q in view.settle) if label]
         total = sum(v.yearly_value for v in likely)
         once = sum(v.once_value for v in likely)
         more = sum(v.range_high for v in likely + maybe if not v.amount_yearly)
@@ -210,6 +215,7 @@ class Explainer:
     def answer_rows(self, household) -> list[AnswerRow]:
         """Every question answered, in questionnaire order, with the answer as people read it."""
         vocabulary = self.vocabulary
+        couple = household.answers.facts.get("has_partner") is True
         rows = []
         for qid in vocabulary.questions():
             if not household.answers.is_answered(qid):
@@ -221,11 +227,13 @@ class Explainer:
                                  for i, v in enumerate(value))
             else:
                 text = self.answer(question, value)
-            rows.append(AnswerRow(qid, self.question(qid) or qid, text))
+            rows.append(AnswerRow(qid, self.question(qid, couple) or qid, text))
         return rows
 
-    def question(self, qid: str) -> str:
-        return self.question_labels.get(str(qid), "")
+    def question(self, qid: str, couple: bool = False) -> str:
+        """A question's label; the words for a couple when the person lives with a partner."""
+        qid = str(qid)
+        return (couple and self.couple_labels.get(qid)) or self.question_labels.get(qid, "")
 
     def answer(self, question, value) -> str:
         """An answer as the check-answers page shows it."""
@@ -309,6 +317,7 @@ class ProgramView:
         self.amount_yearly = self.amount_monthly = self.amount_once = self.amount_range = ""
         self.yearly_value = self.range_high = self.once_value = 0.0
         self.settle: tuple = ()  # questions that would settle a "may be", set by the page
+        self.settle_labels: list = []
         self.already = result.status == ELIGIBLE and any(c.id == ALREADY for c in program.criteria) \
             and result.criteria_statuses().get(ALREADY) == "met"
         if self.error:
@@ -355,10 +364,6 @@ class ProgramView:
     @_once
     def apply_url(self) -> str:
         return next((way.url for way in self.texts.ways if way.url), "") or self.texts.contact.get("url", "")
-
-    @_once
-    def settle_labels(self) -> list[str]:
-        return [label for label in (self.explainer.question(q) for q in self.settle) if label]
 
     @_once
     def reasons(self) -> list[Reason]:

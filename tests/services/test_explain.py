@@ -100,3 +100,13 @@ def test_rent_is_compared_a_month_with_a_month(ruleset, explainers):
         rent = next(r for r in reasons if "30 per cent" in r.text)
         assert "Your rent is $1,400 a month. 30 per cent of your income is $1,000 a month." in rent.text
         assert "$16,800" not in rent.text + rent.numbers  # the yearly rent
+
+
+def test_the_check_page_words_questions_for_a_couple(ruleset, explainers):
+    from app.services.household import keep_what_fits
+
+    single = keep_what_fits(dict(FAMILY, gets_aish=False), ruleset.vocabulary)
+    couple = keep_what_fits(dict(FAMILY, gets_aish=False, has_partner=True, partner={"age": 30}), ruleset.vocabulary)
+    label = {row.qid: row.question for row in explainers["en"].answer_rows(single)}["gets_aish"]
+    couple_label = {row.qid: row.question for row in explainers["en"].answer_rows(couple)}["gets_aish"]
+    assert label.startswith("Do you get AISH") and couple_label.startswith("Do you or your partner get AISH")
