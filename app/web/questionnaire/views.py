@@ -69,7 +69,7 @@ def question():
     page = _page(state, request.form.get("q", ""), sections=not return_to)
     if page is None:
         return _next_page(state)
-    return _show_question(state, page, return_to=return_to)
+    return _show_question(state, page, return_to=return_to, same_page=True)
 
 
 @bp.route("/<lang>/answer", methods=["GET", "POST"])
@@ -133,9 +133,7 @@ def results():
 @bp.get("/<lang>/programs/<program_id>")
 def program(program_id):
     """A program's public page: how to apply, documents, and every figure with its source. Nothing personal."""
-    found = ruleset().program(program_id) if hasattr(ruleset(), "program") else None
-    if found is None:
-        found = next((p for p in ruleset().programs if p.id == program_id), None)
+    found = ruleset().by_id.get(program_id)
     if found is None:
         abort(404)
     page = explainer().program_page(found, today())
@@ -184,13 +182,13 @@ def _next_page(state):
     return _show_question(state, page, following=following)
 
 
-def _show_question(state, page, form=None, errors=None, return_to="", following=None):
+def _show_question(state, page, form=None, errors=None, return_to="", following=None, same_page=False):
     if form is None:
         form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
     if following is None:
         following = _plan(state)
     before = _count(request.form.get("left"))
-    if errors:  # the same page again: the same count
+    if errors or same_page:  # the same page again (an error, another language): the same count
         remaining = before if before is not None else interview().progress(state.answers, following, page.qids)
     else:
         remaining = interview().progress(state.answers, following, page.qids, before)

@@ -423,3 +423,11 @@ def test_the_progress_line_counts_down_and_never_goes_up(app, vocabulary):
         left = [n for _, n in counts]
         assert left == sorted(left, reverse=True), left
         assert left[-1] == 0 or len(left) == 1  # the last page says "almost done"
+
+
+def test_switching_language_keeps_the_progress_count(app, vocabulary):
+    client = CheckedClient(app.test_client())
+    response, page = reach(client, vocabulary, "family_net_income")
+    english = re.search(r"About (\d+) more", response.get_data(as_text=True)).group(1)
+    french = client.post("/fr/question", data=Page.hidden(page.form("/fr/question"))).get_data(as_text=True)
+    assert re.search(r"environ (\d+) page", french).group(1) == english
