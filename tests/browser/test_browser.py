@@ -343,9 +343,11 @@ def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
         seen.append(what)
 
     walk(page, lang, vocabulary, visit=fits)
+    page.goto(f"/{lang}/programs/ccb")
+    fits(page, "program page")
     page.goto(f"/{lang}/no-such-page")
     fits(page, "not found")
-    assert {"start", "check", "results", "not found"} <= set(seen)
+    assert {"start", "check", "results", "program page", "not found"} <= set(seen)
     assert any(w.startswith("money error") for w in seen)
     assert any(w.startswith("question") for w in seen)
 
