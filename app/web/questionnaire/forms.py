@@ -23,6 +23,7 @@ from app.services.explain import N_
 from app.services.household import current_answer
 
 DONT_KNOW_TEXT = N_("I don't know")
+FEW_MORE = N_("A few more questions")
 _FORM_CLASSES: dict = {}  # page shape and language -> form class; the set of pages is small
 TEXT_KINDS = ("money", "number", "count", "date")
 
@@ -78,7 +79,7 @@ class Question:
 
     @property
     def about_one_person(self) -> bool:
-        """A fact about you or your partner: a tick box names the person."""
+        """A fact about each person (you, your partner, each child): as tick boxes, one box per person."""
         return self.fact is not None and self.group is not None
 
     def name(self, index: int = 0) -> str:
@@ -113,8 +114,10 @@ class Page:
 
     @property
     def heading(self) -> str:
-        if self.single or self.section is None:
+        if self.single:
             return self.questions[0].label
+        if self.section is None:  # questions from several topics, asked to settle a "may be"
+            return self.language.gettext(FEW_MORE)
         return self.language.translate(self.section.label)
 
     @property
@@ -153,12 +156,8 @@ class Page:
         """Questions asked in the usual way."""
         return [q for q in self.questions if not q.ticked]
 
-    @property
-    def multiple(self) -> bool:
-        return not self.single
 
-
-def person_labels(vocabulary, answers, group, language) -> tuple:
+def person_labels(answers, group, language) -> tuple:
     """How each person in a group is named: "You", "Your partner", "Your child aged 3"."""
     _ = language.gettext
     members = answers.groups[group.id][0]
@@ -193,7 +192,7 @@ def build_page(vocabulary, interview, answers, qids, language, sections=True) ->
             group = vocabulary.groups[typed.group]
             if not answers.groups[typed.group][0]:
                 continue
-            people = person_labels(vocabulary, answers, group, language)
+            people = person_labels(answers, group, language)
             questions.append(Question(str(typed), question, group, people, couple, language))
         elif typed.group is not None:
             questions.append(Question(str(typed), None, question, ("",), couple, language))
