@@ -11,7 +11,7 @@ Typical use::
 """
 
 from .errors import AnswerError, RuleError, RulesInvalid
-from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ZERO_AMOUNT, ProgramResult, Reason, parameter_trace, screen
+from .evaluate import ELIGIBLE, INELIGIBLE, MAYBE, ZERO_AMOUNT, ProgramResult, Reason, screen
 from .loader import Ruleset, load_ruleset
 from .planner import plan
 from .qid import QuestionId
@@ -31,7 +31,6 @@ __all__ = [
     "RulesInvalid",
     "ZERO_AMOUNT",
     "load_ruleset",
-    "parameter_trace",
     "plan",
     "screen",
 ]

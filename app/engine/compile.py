@@ -80,6 +80,7 @@ class Definition:
     shared: bool
     number: int = 0  # names its local variable in the generated exact-path code
     unit: str = "number"  # money, rate or number: how its value is shown
+    text: str = ""  # the expression as written in the file
 
 
 class Scope:

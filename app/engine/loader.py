@@ -304,7 +304,8 @@ def _definitions(document, scope: Scope, problems: Problems, shared: bool, sourc
             if compiled.type not in (NUMBER, BOOL):
                 problems.add(line, f"the definition '{name}' must give a number or a yes/no value")
                 continue
-            definition = Definition(name, compiled, shared, next(_definition_numbers))
+            definition = Definition(name, compiled, shared, next(_definition_numbers),
+                                    text=" ".join(item["expression"].split()))
             if compiled.type == NUMBER:
                 definition.unit = _unit_of(ast.parse(item["expression"]), scope, parameters)
             scope.defs[name] = definition
@@ -413,7 +414,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         compiled = _compile(spec["formula"], scope, problems, spec.line_of("formula"), "the amount formula", NUMBER)
         if compiled is not None:
             amount = Amount(spec["period"], compiled.fn, spec["explain"], tuple(sorted(compiled.params)),
-                            tuple(sorted(compiled.facts)), spec.line, compiled.code)
+                            tuple(sorted(compiled.facts)), spec.line, compiled.code, " ".join(spec["formula"].split()))
             question_ids.update(compiled.facts)
 
     failed_words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(problems.failed_expressions)))
@@ -453,7 +454,26 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     program.exact = exact.build(program, list(scope.defs.values()), criteria_scope if eligible_fn else None)
     program.examples = examples
     program.id_line = document.line_of("id")
+    program.definitions = _definitions_used(program, scope.defs)
     return program, problems.errors
+
+
+def _definitions_used(program, defs: dict) -> dict:
+    """The definitions a program's rules read, directly or through other definitions: name -> text as written."""
+    words = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    texts = [c.condition for c in program.criteria]
+    texts += [program.eligible_when if program.eligible_when != "all" else ""]
+    texts += [program.amount.formula if program.amount else ""]
+    todo = [w for text in texts for w in words.findall(text)]
+    used: dict = {}
+    while todo:
+        name = todo.pop()
+        definition = defs.get(name)
+        if definition is None or name in used:
+            continue
+        used[name] = definition.text
+        todo.extend(words.findall(definition.text))
+    return dict(sorted(used.items()))
 
 
 def _params_in_definitions(scope: Scope) -> set:
@@ -538,7 +558,8 @@ def _criteria(document, scope: Scope, problems: Problems, sources: dict, paramet
                     problems.add(item.line_of(key), f"criterion '{cid}': the '{key}' text uses "
                                  f"{', '.join(used)}, which only a single comparison (<, <=, >, >=) fills in")
         result.append(Criterion(cid, source, item["met"], item["not_met"], item["unknown"], fn, compared,
-                                tuple(sorted(compiled.params)), tuple(sorted(compiled.facts)), unit, line, code))
+                                tuple(sorted(compiled.params)), tuple(sorted(compiled.facts)), unit, line, code,
+                                " ".join(text.split())))
     return result
 
 

@@ -72,6 +72,7 @@ class Criterion:
     unit: str  # "money", "number", "rate" or "" for what is compared
     line: int
     code: tuple = ()  # exact-path source: ("test", expr), ("compare", op, left, right) or OFFICE_CHECK
+    condition: str = ""  # the rule as written in the file ("" when the office checks it)
 
     @property
     def checked_by_office(self) -> bool:
@@ -88,6 +89,7 @@ class Amount:
     facts: tuple
     line: int
     code: str = ""  # exact-path source
+    formula: str = ""  # as written in the file
 
 
 @dataclass
@@ -130,6 +132,7 @@ class Program:
     question_ids: frozenset = frozenset()  # every question this program reads
     exact: object = None  # the fast function for households with nothing unknown that it reads
     id_line: int = 1
+    definitions: dict = field(default_factory=dict)  # name -> expression as written, for those its rules read
     _params_cache: dict = field(default_factory=dict, repr=False)
 
     def in_effect(self, day: dt.date) -> bool:

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE, parameter_trace
+from app.engine import DONT_KNOW, ELIGIBLE, INELIGIBLE, MAYBE
 from app.engine import ZERO_AMOUNT as ZERO_AMOUNT_REASON
 
 from .household import current_answer
@@ -196,21 +196,6 @@ class Explainer:
             if value not in text or limit not in text:  # said once is enough
                 numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=value, limit=limit)
         return Reason(reason.status, text, numbers)
-
-    def program_page(self, program, day: dt.date) -> ProgramPage:
-        """What anyone can read about a program on a day: its texts, and every figure in force with its source."""
-        rules_date = program.rules_date(day)
-        figures = []
-        for name in program.parameters:
-            trace = parameter_trace(program, name, rules_date)
-            if trace["value"] is None:
-                continue
-            source = trace["source"] or {}
-            figures.append(Figure(self.parameter(program.id, trace), source.get("title", ""), source.get("url", ""),
-                                  trace["unconfirmed"]))
-        return ProgramPage(program.id, self.programs[program.id], figures,
-                           self._("Rules: %(program)s version %(version)s, applied as of %(date)s.",
-                                  program=program.id, version=program.version, date=self.fmt.date(day)))
 
     def answer_rows(self, household) -> list[AnswerRow]:
         """Every question answered, in questionnaire order, with the answer as people read it."""
@@ -415,20 +400,6 @@ def first_sentence(text: str) -> str:
     """The first sentence of a text (a period followed by a space ends it)."""
     end = text.find(". ")
     return text[: end + 1] if end > 0 else text
-
-
-class Figure(NamedTuple):
-    text: str  # "label: value (from date)"
-    source: str
-    url: str
-    unconfirmed: bool
-
-
-class ProgramPage(NamedTuple):
-    id: str
-    texts: ProgramTexts
-    figures: list
-    provenance: str
 
 
 class UnlockView(NamedTuple):

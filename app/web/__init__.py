@@ -15,6 +15,7 @@ from flask import Flask
 from app.engine import RulesInvalid, load_ruleset
 from app.paths import RULES_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from app.services.explain import Explainer
+from app.services.explorer import Explorer
 from app.services.interview import Interview
 from app.services.language import load_languages
 
@@ -50,10 +51,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["explainers"] = {code: Explainer(ruleset, language) for code, language in loaded.items()}
     languages.install(app, loaded)
 
+    app.extensions["explorers"] = {code: Explorer(ruleset, explainer)
+                                   for code, explainer in app.extensions["explainers"].items()}
+    from .explorer import bp as explorer
     from .questionnaire import bp as questionnaire
     from .questionnaire.cards import card_memos
 
     app.register_blueprint(questionnaire)
+    app.register_blueprint(explorer)
     app.extensions["cards"] = card_memos(app)
     errors.install(app)
     assets.install(app)

@@ -7,7 +7,7 @@ here they are bound to the request, and Jinja's ``_`` reads the request's langua
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Blueprint, Flask, abort, current_app, g, request
 
 from app.services.language import DEFAULT
 
@@ -25,6 +25,24 @@ def current():
     except AttributeError:
         here.language = languages()[getattr(here, "lang", None) or DEFAULT]
         return here.language
+
+
+def in_addresses(bp: Blueprint) -> None:
+    """A blueprint whose addresses start with the language: read it from each address (404 for one we do
+    not speak), and put the current one in the addresses the blueprint builds."""
+
+    @bp.url_value_preprocessor
+    def pick_language(endpoint, values):
+        if values is not None and "lang" in values:
+            lang = values.pop("lang")
+            if lang not in languages():
+                abort(404)
+            use(lang)
+
+    @bp.url_defaults
+    def keep_language(endpoint, values):
+        if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.get("lang") or DEFAULT
 
 
 def use(code: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 
 from app.engine import plan, screen
 from app.services.whatif import unlocks
@@ -26,19 +26,7 @@ def today():
     return current_app.config["TODAY"]()
 
 
-@bp.url_value_preprocessor
-def pick_language(endpoint, values):
-    if values is not None and "lang" in values:
-        lang = values.pop("lang")
-        if lang not in languages.languages():
-            abort(404)
-        languages.use(lang)
-
-
-@bp.url_defaults
-def keep_language(endpoint, values):
-    if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
-        values["lang"] = g.get("lang") or languages.DEFAULT
+languages.in_addresses(bp)
 
 
 @bp.get("/")
@@ -128,19 +116,6 @@ def results():
     if request.method == "GET":
         return redirect(url_for("questionnaire.start"))
     return _results_page(read_carried(request.form, ruleset().vocabulary))
-
-
-@bp.get("/<lang>/programs/<program_id>")
-def program(program_id):
-    """A program's public page: how to apply, documents, and every figure with its source. Nothing personal."""
-    found = ruleset().by_id.get(program_id)
-    if found is None:
-        abort(404)
-    page = explainer().program_page(found, today())
-    response = current_app.make_response(render_template("questionnaire/program.html", page_kind="program",
-                                                          page=page))
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 def _results_page(state):

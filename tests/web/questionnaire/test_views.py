@@ -352,13 +352,9 @@ def test_not_eligible_is_a_list_of_names_with_the_main_reason(app, vocabulary):
     assert "<article" not in section
 
 
-def test_program_pages_are_public_and_cite_their_figures(client):
-    response = client.get("/en/programs/ccb")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "no-store" not in response.headers["Cache-Control"]
-    assert "Canada Child Benefit" in html and "Source:" in html and "$8,157" in html
-    assert client.get("/en/programs/no-such-program").status_code == 404
-    assert "Allocation canadienne pour enfants" in client.get("/fr/programs/ccb").get_data(as_text=True)
+def test_each_row_links_to_the_programs_page(app, vocabulary):
+    _, html = results_for(app, FAMILY)
+    assert 'href="/en/programs/ccb"' in html
 
 
 def test_print_stylesheet_is_there(client):
