@@ -343,8 +343,10 @@ def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
         seen.append(what)
 
     walk(page, lang, vocabulary, visit=fits)
-    page.goto(f"/{lang}/programs/ccb")
-    fits(page, "program page")
+    for path, kind in (("programs/ccb", "program page"), ("programs/income_support", "program page 2"),
+                       ("programs", "programs list"), ("questions", "questions page")):
+        page.goto(f"/{lang}/{path}")
+        fits(page, kind)
     page.goto(f"/{lang}/no-such-page")
     fits(page, "not found")
     assert {"start", "check", "results", "program page", "not found"} <= set(seen)
@@ -356,7 +358,8 @@ def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
 
 PAGE_TYPES = ["start", "text question", "radio question", "money question", "checklist question", "error summary",
               "check answers", "results", "results with every disclosure open", "results with not-eligible open",
-              "results with unlocks", "program page", "start with a bad saved file", "not found"]
+              "results with unlocks", "program page", "start with a bad saved file", "programs list",
+              "programs list filtered", "questions page", "not found"]
 
 
 def axe_violations(page) -> list[dict]:
@@ -426,6 +429,14 @@ class AxeReports:
             found["results with unlocks"] = axe_violations(page)
             page.goto(f"/{lang}/programs/ccb")
             found["program page"] = axe_violations(page)
+            page.goto(f"/{lang}/programs")
+            found["programs list"] = axe_violations(page)
+            page.select_option("#for", "children")
+            submit(page, "form.filters button[type=submit]")
+            assert "for=children" in page.url
+            found["programs list filtered"] = axe_violations(page)
+            page.goto(f"/{lang}/questions")
+            found["questions page"] = axe_violations(page)
             page.goto(f"/{lang}/")
             page.set_input_files("#answers_file", files=[{"name": "photo.json", "mimeType": "application/json",
                                                           "buffer": b"not a saved file"}])
