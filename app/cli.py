@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from app.engine import RulesInvalid, load_ruleset, screen
-from app.engine.examples import run_examples
+from app.engine.examples import example_errors, run_examples
+from app.engine.lint import parameter_jumps
 from app.engine.schema import SCHEMA_FILES, load_schema
 from app.paths import RULES_DIR, TRANSLATIONS_DIR
 from app.services.explain import Explainer
@@ -33,9 +34,9 @@ def _english(ruleset) -> Explainer:
     return Explainer(ruleset, load_languages(TRANSLATIONS_DIR)["en"])
 
 
-def _load(rules_dir: Path):
+def _load(rules_dir: Path, examples: bool = True):
     try:
-        return load_ruleset(rules_dir)
+        return load_ruleset(rules_dir, examples=examples)
     except RulesInvalid as invalid:
         for error in invalid.errors:
             click.echo(str(error), err=True)
@@ -51,11 +52,29 @@ def rules():
 @rules.command("check")
 @rules_option
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
-def check(rules_dir: Path, today):
-    """Validate every rule file; list programs whose confirmed figures have run out."""
-    ruleset = _load(rules_dir)
+@click.option("--verbose", is_flag=True, help="Show the full trace of every failing example.")
+def check(rules_dir: Path, today, verbose: bool):
+    """Validate every rule file and run every example; list programs whose confirmed figures have run out."""
+    ruleset = _load(rules_dir, examples=False)
+    outcomes = run_examples(ruleset)
+    failing = [o for o in outcomes if not o.passed]
+    if failing:
+        for error in example_errors(ruleset, outcomes):
+            click.echo(str(error), err=True)
+            if verbose:
+                outcome = next(o for o in failing if o.example.line == error.line and o.program.file == error.file)
+                click.echo(_indent(result_details(outcome.result, _english(ruleset)), "    "), err=True)
+        click.echo(f"{len(failing)} example(s) do not give what they expect. The app will not start on these "
+                   "rules." + ("" if verbose else " Add --verbose for each one's full trace."), err=True)
+        sys.exit(1)
     today = today.date() if today else dt.date.today()
-    click.echo(f"OK: {len(ruleset.programs)} programs, {len(ruleset.vocabulary.questions())} questions.")
+    click.echo(f"OK: {len(ruleset.programs)} programs, {len(ruleset.vocabulary.questions())} questions, "
+               f"{len(outcomes)} examples.")
+    jumps = parameter_jumps(ruleset)
+    if jumps:
+        click.echo(f"\n{len(jumps)} warning(s): a value far from the one before it may be a typo:")
+        for warning in jumps:
+            click.echo(f"  {warning}")
     stale = [p for p in ruleset.programs if p.confirmed_through < today]
     if stale:
         click.echo(f"\nConfirmed figures end before today ({today}) for {len(stale)} program(s); "
@@ -76,7 +95,7 @@ def check(rules_dir: Path, today):
 @click.option("--program", "program_ids", multiple=True, help="Only this program (may repeat).")
 def test(rules_dir: Path, program_ids):
     """Run every program's examples through the engine."""
-    ruleset = _load(rules_dir)
+    ruleset = _load(rules_dir, examples=False)
     outcomes = run_examples(ruleset, set(program_ids) or None)
     failed = [o for o in outcomes if not o.passed]
     for outcome in failed:
@@ -114,11 +133,17 @@ def explain(household: Path, on, fmt: str, rules_dir: Path):
     date = on.date() if on else (found.date or dt.date.today())
     results = screen(ruleset, found.answers, date)
     english = _english(ruleset)
+    absent = english.not_screened(ruleset, date)
     if fmt == "json":
-        payload = {"date": date.isoformat(), "results": [result_json(r, english) for r in results]}
+        payload = {"date": date.isoformat(), "results": [result_json(r, english) for r in results],
+                   "not_screened": absent}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(f"Screening as of {date}\n")
+    for sentence in absent:
+        click.echo(sentence)
+    if absent:
+        click.echo()
     click.echo(results_table(results, english))
     for result in results:
         click.echo()

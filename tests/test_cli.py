@@ -45,8 +45,28 @@ def test_test_shows_expected_actual_and_trace_on_failure(tmp_path):
     result = invoke("test", "--rules", str(rules_dir), "--program", "ccb")
     assert result.exit_code == 1
     assert "FAIL rules/programs/federal/ccb.yaml:" in result.output
-    assert "amount_yearly: expected 6142.15, got 6142.14" in result.output
+    assert "amount_yearly: expected 6,142.15, got 6,142.14" in result.output
     assert "[+] A child under 18 lives with you." in result.output
+
+
+def test_check_fails_on_an_example_that_does_not_give_what_it_expects(tmp_path):
+    """A typo in an expected amount is an error for check (one line each), and the app will not start."""
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    program = rules_dir / "programs" / "federal" / "ccb.yaml"
+    program.write_text(program.read_text().replace("amount_yearly: 6142.14", "amount_yearly: 6142.15"))
+    result = invoke("check", "--rules", str(rules_dir))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "ccb.yaml" in line]
+    assert len(lines) == 1 and lines[0].startswith("rules/programs/federal/ccb.yaml:204: ccb: example '")
+    assert lines[0].endswith("amount_yearly: expected 6,142.15, got 6,142.14")
+    assert "[+] A child under 18 lives with you." not in result.output  # the trace only with --verbose
+    verbose = invoke("check", "--rules", str(rules_dir), "--verbose")
+    assert verbose.exit_code == 1 and "[+] A child under 18 lives with you." in verbose.output
+    from app import create_app
+
+    with pytest.raises(SystemExit, match="will not start"):
+        create_app({"RULES_DIR": str(rules_dir)})
 
 
 def test_explain_json_has_the_promised_fields():
@@ -60,6 +80,16 @@ def test_explain_json_has_the_promised_fields():
     assert by_id["cdb"]["status"] == "ineligible"
     for result_ in payload["results"]:
         assert {"id", "status", "amount_yearly", "trace", "provenance"} <= set(result_)
+
+
+def test_explain_says_which_programs_are_not_screened_on_a_date():
+    result = invoke("explain", str(HOUSEHOLD), "--date", "2020-01-01")
+    assert result.exit_code == 0
+    assert "Rules for Canada Child Benefit start on July 1, 2024; not screened." in result.output
+    payload = json.loads(invoke("explain", str(HOUSEHOLD), "--date", "2020-01-01", "--format", "json").output)
+    assert any("Canada Child Benefit" in s for s in payload["not_screened"])
+    assert "ccb" not in {r["id"] for r in payload["results"]}
+    assert json.loads(invoke("explain", str(HOUSEHOLD), "--format", "json").output)["not_screened"] == []
 
 
 def test_explain_text_with_date_override_shows_freshness():
@@ -111,3 +141,18 @@ def test_explain_says_when_an_amount_rests_on_unconfirmed_values():
     assert by_id["cdb"]["provenance"]["unconfirmed"] == []  # not eligible: no amount to rest on anything
     text = invoke("explain", str(HOUSEHOLD), "--date", "2026-11-25").output
     assert "the amount uses unconfirmed values: " in text
+
+
+def test_check_warns_about_a_value_far_from_the_one_before(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", rules_dir)
+    program = rules_dir / "programs" / "sample.yaml"
+    text = program.read_text()
+    assert "value: 1200" in text
+    program.write_text(text.replace("value: 1200", "value: 12000"))  # a zero too many
+    result = invoke("check", "--rules", str(rules_dir))
+    assert result.exit_code == 0  # a warning, not an error
+    line = next(i for i, t in enumerate(program.read_text().splitlines(), 1) if "value: 12000" in t)
+    assert f"rules/programs/sample.yaml:{line}: sample: parameter 'per_child' goes from 1000 to 12000" in result.output
+    assert "1 warning(s)" in result.output
+    assert "warning" not in invoke("check", "--rules", str(ROOT / "tests" / "fixtures" / "minimal")).output

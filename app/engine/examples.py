@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compile import Env
+from .errors import RuleError
 from .evaluate import screen_program
 
 CENT = 0.005
@@ -20,6 +21,10 @@ class ExampleOutcome:
     @property
     def passed(self) -> bool:
         return not self.mismatches
+
+
+def _money(value) -> str:
+    return "none" if value is None else f"{value:,.2f}"
 
 
 def _money_differs(expected, actual) -> bool:
@@ -41,12 +46,13 @@ def check_example(program, example) -> ExampleOutcome:
         if key in expect:
             actual = getattr(result, key)
             if _money_differs(expect[key], actual):
-                problems.append(f"{key}: expected {expect[key]}, got {actual}")
+                problems.append(f"{key}: expected {_money(expect[key])}, got {_money(actual)}")
     if "amount_range" in expect:
         actual = result.amount_range
         wanted = expect["amount_range"]
         if actual is None or any(_money_differs(w, a) for w, a in zip(wanted, actual)):
-            problems.append(f"amount_range: expected {wanted}, got {list(actual) if actual else None}")
+            got = " to ".join(_money(a) for a in actual) if actual else "none"
+            problems.append(f"amount_range: expected {' to '.join(_money(w) for w in wanted)}, got {got}")
     if "criteria" in expect:
         statuses = result.criteria_statuses()
         for cid, wanted in expect["criteria"].items():
@@ -67,3 +73,11 @@ def run_examples(ruleset, program_ids=None) -> list[ExampleOutcome]:
         for example in program.examples:
             outcomes.append(check_example(program, example))
     return outcomes
+
+
+def example_errors(ruleset, outcomes=None) -> list[RuleError]:
+    """One error per failing example, at its line: "example 'name': amount_yearly: expected 3,290.10, got 3,292.78"."""
+    outcomes = run_examples(ruleset) if outcomes is None else outcomes
+    return [RuleError(o.program.file, o.example.line, f"example '{o.example.name}': {'; '.join(o.mismatches)}",
+                      o.program.id)
+            for o in outcomes if not o.passed]

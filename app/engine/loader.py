@@ -709,9 +709,13 @@ class Ruleset:
         return self._whole, args
 
 
-def load_ruleset(base: Path | str) -> Ruleset:
+def load_ruleset(base: Path | str, examples: bool = True) -> Ruleset:
     """Load every rule file under ``base`` (the folder holding questions.yaml, definitions.yaml and
-    programs/). Raises RulesInvalid listing every problem."""
+    programs/). Raises RulesInvalid listing every problem.
+
+    Every program's examples then run through the engine, and an example that does not give what it
+    expects is a problem like any other: rules that give wrong answers are not used. ``examples=False``
+    loads them anyway, to show the full trace of a failing example (``flask rules test``)."""
     base = Path(base)
     errors: list[RuleError] = []
     vocabulary, found = load_vocabulary(base / "questions.yaml", base)
@@ -737,4 +741,11 @@ def load_ruleset(base: Path | str) -> Ruleset:
         errors.append(RuleError(_display(base / "programs", base), 0, "there are no program files"))
     if errors:
         raise RulesInvalid(errors)
-    return Ruleset(vocabulary, shared, programs, base)
+    ruleset = Ruleset(vocabulary, shared, programs, base)
+    if examples:
+        from .examples import example_errors  # runs the engine, which needs the loaded rules
+
+        failing = example_errors(ruleset)
+        if failing:
+            raise RulesInvalid(failing)
+    return ruleset

@@ -197,6 +197,19 @@ class Explainer:
                 numbers = self._("Yours: %(value)s. Limit: %(limit)s.", value=value, limit=limit)
         return Reason(reason.status, text, numbers)
 
+    def not_screened(self, ruleset, day: dt.date) -> list[str]:
+        """A sentence for each program whose rules are not in force on the day, so none is left out silently."""
+        found = []
+        for program in ruleset.programs:
+            name = self.programs[program.id].name
+            if day < program.effective_from:
+                found.append(self._("Rules for %(name)s start on %(date)s; not screened.", name=name,
+                                    date=self.fmt.date(program.effective_from)))
+            elif program.effective_until is not None and day > program.effective_until:
+                found.append(self._("Rules for %(name)s ended on %(date)s; not screened.", name=name,
+                                    date=self.fmt.date(program.effective_until)))
+        return found
+
     def answer_rows(self, household) -> list[AnswerRow]:
         """Every question answered, in questionnaire order, with the answer as people read it."""
         vocabulary = self.vocabulary

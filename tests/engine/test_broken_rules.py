@@ -116,6 +116,8 @@ CASES = [
     # --- examples
     ("example_unknown_question", "programs/example_unknown_question.yaml", 41,
      "example 'One child': answer 'kids' there is no such question"),
+    ("example_wrong_amount", "programs/example_wrong_amount.yaml", 39,
+     "example 'One child': amount_yearly: expected 1,020.00, got 1,200.00"),
     ("example_wrong_answer", "programs/example_wrong_answer.yaml", 41,
      "example 'One child': answer 'children[1].age' must be a number"),
     ("example_unknown_criterion", "programs/example_unknown_criterion.yaml", 44,

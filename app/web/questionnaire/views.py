@@ -124,6 +124,7 @@ def _results_page(state):
     steps = unlocks(ruleset(), state.household, day, screened)
     view = explainer().results(screened, state.answers, steps)
     return _private("results.html", state=state, view=view, cards=current_app.extensions["cards"][g.lang],
+                    not_screened=explainer().not_screened(ruleset(), day),
                     rows=explainer().answer_rows(state.household),
                     screening_date=languages.current().formatter.date(day))
 
