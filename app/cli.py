@@ -14,8 +14,9 @@ from pathlib import Path
 import click
 
 from app.engine import RulesInvalid, load_ruleset, screen
-from app.engine.examples import example_errors, run_examples
+from app.engine.examples import run_examples
 from app.engine.lint import parameter_jumps
+from app.engine.loader import check_errors
 from app.engine.schema import SCHEMA_FILES, load_schema
 from app.paths import RULES_DIR, TRANSLATIONS_DIR
 from app.services.explain import Explainer
@@ -34,9 +35,9 @@ def _english(ruleset) -> Explainer:
     return Explainer(ruleset, load_languages(TRANSLATIONS_DIR)["en"])
 
 
-def _load(rules_dir: Path, examples: bool = True):
+def _load(rules_dir: Path, checks: bool = True):
     try:
-        return load_ruleset(rules_dir, examples=examples)
+        return load_ruleset(rules_dir, checks=checks)
     except RulesInvalid as invalid:
         for error in invalid.errors:
             click.echo(str(error), err=True)
@@ -55,17 +56,19 @@ def rules():
 @click.option("--verbose", is_flag=True, help="Show the full trace of every failing example.")
 def check(rules_dir: Path, today, verbose: bool):
     """Validate every rule file and run every example; list programs whose confirmed figures have run out."""
-    ruleset = _load(rules_dir, examples=False)
+    ruleset = _load(rules_dir, checks=False)
     outcomes = run_examples(ruleset)
-    failing = [o for o in outcomes if not o.passed]
-    if failing:
-        for error in example_errors(ruleset, outcomes):
+    errors = check_errors(ruleset, outcomes)
+    if errors:
+        failing = {(o.program.file, o.example.line): o for o in outcomes if not o.passed}
+        for error in errors:
             click.echo(str(error), err=True)
-            if verbose:
-                outcome = next(o for o in failing if o.example.line == error.line and o.program.file == error.file)
+            outcome = failing.get((error.file, error.line))
+            if verbose and outcome is not None:
                 click.echo(_indent(result_details(outcome.result, _english(ruleset)), "    "), err=True)
-        click.echo(f"{len(failing)} example(s) do not give what they expect. The app will not start on these "
-                   "rules." + ("" if verbose else " Add --verbose for each one's full trace."), err=True)
+        click.echo(f"{len(errors)} problem(s) found. The app will not start on these rules."
+                   + ("" if verbose or not failing else " Add --verbose for each failing example's full trace."),
+                   err=True)
         sys.exit(1)
     today = today.date() if today else dt.date.today()
     click.echo(f"OK: {len(ruleset.programs)} programs, {len(ruleset.vocabulary.questions())} questions, "
@@ -95,7 +98,7 @@ def check(rules_dir: Path, today, verbose: bool):
 @click.option("--program", "program_ids", multiple=True, help="Only this program (may repeat).")
 def test(rules_dir: Path, program_ids):
     """Run every program's examples through the engine."""
-    ruleset = _load(rules_dir, examples=False)
+    ruleset = _load(rules_dir, checks=False)
     outcomes = run_examples(ruleset, set(program_ids) or None)
     failed = [o for o in outcomes if not o.passed]
     for outcome in failed:

@@ -45,6 +45,7 @@ class Problems:
         self.program = program
         self.errors: list[RuleError] = []
         self.failed_expressions: list[str] = []  # a parameter named in one is not "never used"
+        self.expressions: list = []  # (text, line, what) of every expression compiled
 
     def add(self, line: int, message: str) -> None:
         self.errors.append(RuleError(self.file, line, message, self.program))
@@ -276,7 +277,9 @@ def _check_periods(name: str, entries: list, problems: Problems) -> None:
 
 def _compile(text, scope: Scope, problems: Problems, line: int, what: str, want=None):
     try:
-        return compile_expression(text, scope, want)
+        compiled = compile_expression(text, scope, want)
+        problems.expressions.append((text, line, what))
+        return compiled
     except ExprSyntaxError as error:
         problems.add(line, f"cannot read {what} '{text}': {error.message} (at character {error.position + 1})")
     except CompileError as error:
@@ -455,7 +458,82 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     program.examples = examples
     program.id_line = document.line_of("id")
     program.definitions = _definitions_used(program, scope.defs)
+    program.check_errors = _zero_divisors(program, scope, problems.expressions, vocabulary, name)
     return program, problems.errors
+
+
+def _divisions(node):
+    """Every division in an expression tree: (the whole division, its divisor)."""
+    if isinstance(node, ast.Binary):
+        if node.op == "/":
+            yield node, node.right
+        yield from _divisions(node.left)
+        yield from _divisions(node.right)
+    elif isinstance(node, ast.Unary):
+        yield from _divisions(node.operand)
+    elif isinstance(node, ast.Call):
+        for arg in node.args:
+            yield from _divisions(arg)
+    elif isinstance(node, ast.InSet):
+        yield from _divisions(node.subject)
+
+
+def _written(node) -> str:
+    """An expression written back out, to name it in a message."""
+    if isinstance(node, ast.Num):
+        return f"{node.value:g}"
+    if isinstance(node, ast.Name):
+        return node.dotted
+    if isinstance(node, ast.Binary):
+        return f"({_written(node.left)} {node.op} {_written(node.right)})"
+    if isinstance(node, ast.Unary):
+        return f"{node.op} {_written(node.operand)}"
+    if isinstance(node, ast.Call):
+        return f"{node.function}({', '.join(_written(a) for a in node.args)})"
+    return "..."
+
+
+def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: str) -> list[RuleError]:
+    """A division whose divisor can be 0 for some household, on some date the rules are in force.
+
+    Interval analysis: the divisor is worked out with every answer unknown (each fact the range it
+    can take), with the parameters of each date a value changes. A divisor that cannot be 0 (a
+    parameter, 12, max(1, x)) passes; one that can must be guarded."""
+    from .compile import Env  # evaluation needs only the compiled tree
+    from .values import Interval
+
+    nobody = vocabulary.parse_answers({})
+    days = {program.effective_from} | {e.start for p in program.parameters.values() for e in p.entries
+                                       if e.start >= program.effective_from}
+    if program.effective_until is not None:
+        days = {d for d in days if d <= program.effective_until}
+    errors = []
+    for text, line, what in expressions:
+        try:
+            tree = ast.parse(text)
+        except ExprSyntaxError:
+            continue
+        for _, divisor in _divisions(tree):
+            try:
+                compiled = compile_node(divisor, scope)
+            except CompileError:
+                continue  # read for each person (inside count or sum): not checked here
+            for day in sorted(days):
+                env = Env(nobody, day)
+                env.params = program.parameter_values(day)
+                try:
+                    value = compiled.fn(env)
+                except Exception:  # noqa: BLE001  a divisor that cannot be worked out at all is reported below
+                    value = None
+                lo, hi = (value.lo, value.hi) if isinstance(value, Interval) else (value, value)
+                if value is None or (isinstance(lo, (int, float)) and lo <= 0 <= hi):
+                    span = "is 0" if lo == hi == 0 else f"can be anything from {lo:g} to {hi:g}" \
+                        if value is not None else "cannot be worked out"
+                    errors.append(RuleError(file, line, f"in {what} '{' '.join(text.split())}': the divisor "
+                                            f"{_written(divisor)} {span} for some household (on {day}); divide "
+                                            "by something that cannot be 0, such as max(1, ...)", program.id))
+                    break
+    return errors
 
 
 def _definitions_used(program, defs: dict) -> dict:
@@ -709,13 +787,15 @@ class Ruleset:
         return self._whole, args
 
 
-def load_ruleset(base: Path | str, examples: bool = True) -> Ruleset:
+def load_ruleset(base: Path | str, checks: bool = True) -> Ruleset:
     """Load every rule file under ``base`` (the folder holding questions.yaml, definitions.yaml and
     programs/). Raises RulesInvalid listing every problem.
 
-    Every program's examples then run through the engine, and an example that does not give what it
-    expects is a problem like any other: rules that give wrong answers are not used. ``examples=False``
-    loads them anyway, to show the full trace of a failing example (``flask rules test``)."""
+    Then the checks that need the rules loaded: a divisor that can be 0 for some household, and every
+    program's examples run through the engine. What they find is a problem like any other: rules that
+    give wrong answers are not used. ``checks=False`` loads the rules anyway, to show the full trace
+    of a failing example (``flask rules check --verbose``, ``flask rules test``) or to test the
+    engine on rules the checks refuse."""
     base = Path(base)
     errors: list[RuleError] = []
     vocabulary, found = load_vocabulary(base / "questions.yaml", base)
@@ -742,10 +822,15 @@ def load_ruleset(base: Path | str, examples: bool = True) -> Ruleset:
     if errors:
         raise RulesInvalid(errors)
     ruleset = Ruleset(vocabulary, shared, programs, base)
-    if examples:
-        from .examples import example_errors  # runs the engine, which needs the loaded rules
-
-        failing = example_errors(ruleset)
+    if checks:
+        failing = check_errors(ruleset)
         if failing:
             raise RulesInvalid(failing)
     return ruleset
+
+
+def check_errors(ruleset, outcomes=None) -> list[RuleError]:
+    """What the checks after loading find: divisors that can be 0, examples that fail."""
+    from .examples import example_errors  # runs the engine, which needs the loaded rules
+
+    return [error for p in ruleset.programs for error in p.check_errors] + example_errors(ruleset, outcomes)

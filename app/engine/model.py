@@ -133,6 +133,7 @@ class Program:
     exact: object = None  # the fast function for households with nothing unknown that it reads
     id_line: int = 1
     definitions: dict = field(default_factory=dict)  # name -> expression as written, for those its rules read
+    check_errors: list = field(default_factory=list)  # what the checks after loading found (a divisor that can be 0)
     _params_cache: dict = field(default_factory=dict, repr=False)
 
     def in_effect(self, day: dt.date) -> bool:

@@ -9,6 +9,7 @@ amounts come back on every page.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 
 from babel import Locale
@@ -16,6 +17,7 @@ from babel.dates import format_date
 from babel.numbers import parse_pattern
 
 _CACHE_LIMIT = 20_000
+_DIGITS = 400
 
 
 class Formatter:
@@ -38,7 +40,9 @@ class Formatter:
         if text is None:
             if len(self._numbers) > _CACHE_LIMIT:
                 self._numbers.clear()
-            text = self._numbers[key] = self._patterns[decimals].apply(value, self.locale)
+            with decimal.localcontext() as context:
+                context.prec = _DIGITS  # Babel rounds in Decimal: room for any float's digits (1e308 has 309)
+                text = self._numbers[key] = self._patterns[decimals].apply(value, self.locale)
         return text
 
     def money(self, value) -> str:

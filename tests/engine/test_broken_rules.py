@@ -116,6 +116,8 @@ CASES = [
     # --- examples
     ("example_unknown_question", "programs/example_unknown_question.yaml", 41,
      "example 'One child': answer 'kids' there is no such question"),
+    ("divisor_can_be_zero", "programs/divisor_can_be_zero.yaml", 36,
+     "the divisor children_under_18 can be anything from 0 to 12 for some household"),
     ("example_wrong_amount", "programs/example_wrong_amount.yaml", 39,
      "example 'One child': amount_yearly: expected 1,020.00, got 1,200.00"),
     ("example_wrong_answer", "programs/example_wrong_answer.yaml", 41,

@@ -26,7 +26,7 @@ def ruleset(tmp_path_factory):
     text = sample.read_text()
     sample.write_text(text.replace("\namount:", OFFICE + "\namount:", 1))
     # The sample's own examples expect "eligible", which the office check now rules out: that is the point.
-    return load_ruleset(rules, examples=False)
+    return load_ruleset(rules, checks=False)
 
 
 def result(ruleset, raw):

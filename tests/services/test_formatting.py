@@ -62,3 +62,12 @@ def test_unreadable_whole_numbers_raise_value_error(typed):
 def test_an_amount_written_out_reads_back_the_same(amount):
     for formatter in (EN, FR):
         assert formatter.read_money(formatter.plain_amount(float(amount))) == pytest.approx(float(amount), abs=0.005)
+
+
+def test_the_biggest_numbers_are_written_too():
+    """An answer of 1e308 (allowed by a question with no maximum) is written, not an error (Babel rounds in Decimal)."""
+    from app.services.formatting import Formatter
+
+    for locale in ("en_CA", "fr_CA"):
+        text = Formatter(locale).number(1e308)
+        assert len([c for c in text if c.isdigit()]) == 309

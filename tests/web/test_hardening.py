@@ -69,18 +69,24 @@ def test_redirects_never_take_their_host_from_the_request(client):
     assert response.status_code == 308 and response.headers["Location"] == "/en/"
 
 
+def test_the_app_will_not_start_on_a_divisor_that_can_be_zero(capsys):
+    with pytest.raises(SystemExit, match="will not start"):
+        create_app({"TESTING": True, "RULES_DIR": str(FIXTURES / "divide_by_zero")})
+    assert "divide_by_zero/programs/sample.yaml:46: sample: in the amount formula" in capsys.readouterr().err
+
+
 def test_a_formula_that_cannot_be_worked_out_says_so_and_logs_the_program_not_the_answers(caplog):
-    app = create_app({"TESTING": True, "SCREENING_DATE": "2025-09-01", "RULES_DIR": str(FIXTURES / "divide_by_zero")})
-    answers = {"region": "calgary", "has_partner": False, "children": [{"age": 3}], "sharers": 0,
+    app = create_app({"TESTING": True, "SCREENING_DATE": "2025-09-01", "RULES_DIR": str(FIXTURES / "overflow")})
+    answers = {"region": "calgary", "has_partner": False, "children": [{"age": 3}], "sharers": 1,
                "multiplier": 1}
     with caplog.at_level(logging.ERROR, logger="benefits_finder"):
-        for sharers in (0, "dont_know", None):
-            raw = dict(answers, sharers=sharers) if sharers is not None else \
-                {k: v for k, v in answers.items() if k != "sharers"}
+        for multiplier in (1e308, "dont_know", None):
+            raw = dict(answers, multiplier=multiplier) if multiplier is not None else \
+                {k: v for k, v in answers.items() if k != "multiplier"}
             response = app.test_client().post("/en/results", data={"answers": json.dumps(raw)})
             assert response.status_code == 200
             html = response.get_data(as_text=True)
-            if sharers != 0:
+            if multiplier == 1e308:
                 assert "We could not work this out" in html
-    assert "sample" in caplog.text
-    assert "calgary" not in caplog.text and "sharers" not in caplog.text
+    assert "oversized" in caplog.text
+    assert "calgary" not in caplog.text and "multiplier" not in caplog.text and "1e+308" not in caplog.text
