@@ -458,7 +458,8 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     program.examples = examples
     program.id_line = document.line_of("id")
     program.definitions = _definitions_used(program, scope.defs)
-    program.check_errors = _zero_divisors(program, scope, problems.expressions, vocabulary, name)
+    program.check_errors = _zero_divisors(program, scope, problems.expressions, vocabulary, name) + \
+        _settled_criteria(program, vocabulary, name)
     return program, problems.errors
 
 
@@ -533,6 +534,34 @@ def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: s
                                             f"{_written(divisor)} {span} for some household (on {day}); divide "
                                             "by something that cannot be 0, such as max(1, ...)", program.id))
                     break
+    return errors
+
+
+def _settled_criteria(program, vocabulary, file: str) -> list[RuleError]:
+    """A criterion already met, or already not met, before anything is known: the same for every
+    household, so it can never fail (or never be met). Usually a typo (>= 0 for > 0) or a limit of 0."""
+    from .compile import Env
+
+    nobody = vocabulary.parse_answers({})
+    days = sorted({program.effective_from} | {e.start for p in program.parameters.values() for e in p.entries
+                                              if e.start >= program.effective_from})
+    errors = []
+    for criterion in program.criteria:
+        if criterion.checked_by_office:
+            continue
+        outcomes = set()
+        for day in days:
+            env = Env(nobody, day)
+            env.params = program.parameter_values(day)
+            try:
+                outcome = criterion.fn(env)
+            except Exception:  # noqa: BLE001  screening reports a rule that cannot be worked out
+                outcome = None
+            outcomes.add(outcome[0] if type(outcome) is tuple else outcome)
+        if outcomes == {True} or outcomes == {False}:
+            never = "fail" if outcomes == {True} else "be met"
+            errors.append(RuleError(file, criterion.line, f"criterion '{criterion.id}' ({criterion.condition}) is the "
+                                    f"same for every household: it can never {never}", program.id))
     return errors
 
 

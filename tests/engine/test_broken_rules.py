@@ -116,6 +116,8 @@ CASES = [
     # --- examples
     ("example_unknown_question", "programs/example_unknown_question.yaml", 41,
      "example 'One child': answer 'kids' there is no such question"),
+    ("criterion_never_fails", "programs/criterion_never_fails.yaml", 29,
+     "criterion 'has_child' (children_under_18 >= 0) is the same for every household: it can never fail"),
     ("divisor_can_be_zero", "programs/divisor_can_be_zero.yaml", 36,
      "the divisor children_under_18 can be anything from 0 to 12 for some household"),
     ("example_wrong_amount", "programs/example_wrong_amount.yaml", 39,
