@@ -22,6 +22,7 @@ from .compile import (
     NUMBER,
     CompileError,
     Definition,
+    Env,
     ParamInfo,
     Scope,
     compile_expression,
@@ -31,6 +32,7 @@ from .errors import AnswerError, RuleError, RulesInvalid
 from .expr import ExprSyntaxError
 from .model import OFFICE_CHECK, Amount, Criterion, Example, Parameter, Program, Source, ValueEntry
 from .schema import schema_errors
+from .values import Interval
 from .vocabulary import Fact, Group, Section, Vocabulary
 from .yamlsource import LineDict, LineList, load_yaml_file
 
@@ -494,20 +496,23 @@ def _written(node) -> str:
     return "..."
 
 
+def _knowing_nothing(program, nobody):
+    """(day, evaluation state) with no answer known, on each day in force that a parameter value starts."""
+    days = {program.effective_from} | {e.start for p in program.parameters.values() for e in p.entries
+                                       if e.start >= program.effective_from}
+    for day in sorted(d for d in days if program.effective_until is None or d <= program.effective_until):
+        env = Env(nobody, day)
+        env.params = program.parameter_values(day)
+        yield day, env
+
+
 def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: str) -> list[RuleError]:
     """A division whose divisor can be 0 for some household, on some date the rules are in force.
 
     Interval analysis: the divisor is worked out with every answer unknown (each fact the range it
     can take), with the parameters of each date a value changes. A divisor that cannot be 0 (a
     parameter, 12, max(1, x)) passes; one that can must be guarded."""
-    from .compile import Env  # evaluation needs only the compiled tree
-    from .values import Interval
-
     nobody = vocabulary.parse_answers({})
-    days = {program.effective_from} | {e.start for p in program.parameters.values() for e in p.entries
-                                       if e.start >= program.effective_from}
-    if program.effective_until is not None:
-        days = {d for d in days if d <= program.effective_until}
     errors = []
     for text, line, what in expressions:
         try:
@@ -519,9 +524,7 @@ def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: s
                 compiled = compile_node(divisor, scope)
             except CompileError:
                 continue  # read for each person (inside count or sum): not checked here
-            for day in sorted(days):
-                env = Env(nobody, day)
-                env.params = program.parameter_values(day)
+            for day, env in _knowing_nothing(program, nobody):
                 try:
                     value = compiled.fn(env)
                 except Exception:  # noqa: BLE001  a divisor that cannot be worked out at all is reported below
@@ -540,19 +543,13 @@ def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: s
 def _settled_criteria(program, vocabulary, file: str) -> list[RuleError]:
     """A criterion already met, or already not met, before anything is known: the same for every
     household, so it can never fail (or never be met). Usually a typo (>= 0 for > 0) or a limit of 0."""
-    from .compile import Env
-
     nobody = vocabulary.parse_answers({})
-    days = sorted({program.effective_from} | {e.start for p in program.parameters.values() for e in p.entries
-                                              if e.start >= program.effective_from})
     errors = []
     for criterion in program.criteria:
         if criterion.checked_by_office:
             continue
         outcomes = set()
-        for day in days:
-            env = Env(nobody, day)
-            env.params = program.parameter_values(day)
+        for _day, env in _knowing_nothing(program, nobody):
             try:
                 outcome = criterion.fn(env)
             except Exception:  # noqa: BLE001  screening reports a rule that cannot be worked out
