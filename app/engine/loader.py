@@ -461,7 +461,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     program.id_line = document.line_of("id")
     program.definitions = _definitions_used(program, scope.defs)
     program.check_errors = _zero_divisors(program, scope, problems.expressions, vocabulary, name) + \
-        _settled_criteria(program, vocabulary, name)
+        _settled_criteria(program, vocabulary, name) + _unit_mismatches(program, scope, problems.expressions, name)
     return program, problems.errors
 
 
@@ -537,6 +537,91 @@ def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: s
                                             f"{_written(divisor)} {span} for some household (on {day}); divide "
                                             "by something that cannot be 0, such as max(1, ...)", program.id))
                     break
+    return errors
+
+
+_COMPARE = ("<", "<=", ">", ">=", "==", "!=")
+_UNIT_WORDS = {"money": "an amount of money", "rate": "a percentage", "number": "a count or plain number"}
+
+
+def _unify(*units):
+    known = {u for u in units if u is not None}
+    return known.pop() if len(known) == 1 else None
+
+
+def _strict_unit(node, scope, parameters):
+    """money, rate or number when the names in an expression say so; None when a plain literal or a mix."""
+    if isinstance(node, ast.Num):
+        return {"money": "money", "percent": "rate"}.get(node.unit)
+    if isinstance(node, ast.Name):
+        name = node.parts[-1]
+        if len(node.parts) == 1:
+            if name in parameters:
+                return {"money": "money", "rate": "rate", "number": "number"}.get(parameters[name].unit)
+            if name in scope.defs:
+                return None  # a definition's unit is a guess (the dominant one); not judged
+            fact = scope.vocabulary.facts.get(name)
+        else:
+            group = scope.vocabulary.groups.get(node.parts[0])
+            fact = group.facts.get(name) if group else None
+        if fact is not None:
+            return {"money": "money", "number": "number"}.get(fact.type)
+        return None
+    if isinstance(node, ast.Unary):
+        return _strict_unit(node.operand, scope, parameters)
+    if isinstance(node, ast.Binary):
+        if node.op in _COMPARE or node.op in ("and", "or"):
+            return None
+        left, right = _strict_unit(node.left, scope, parameters), _strict_unit(node.right, scope, parameters)
+        if node.op in ("+", "-"):
+            return _unify(left, right)
+        if node.op == "*":
+            return "money" if "money" in (left, right) else ("number" if left == right == "number" else None)
+        if node.op == "/":
+            return "money" if left == "money" and right in ("number", None) else None
+    if isinstance(node, ast.Call):
+        args = node.args
+        if node.function == "count":
+            return "number"
+        if node.function == "sum" and len(args) == 2:
+            return _strict_unit(args[1], scope, parameters)
+        if node.function in ("min", "max", "round", "floor"):
+            counted = args if node.function in ("min", "max") else args[:1]
+            return _unify(*(_strict_unit(a, scope, parameters) for a in counted))
+        if node.function == "if" and len(args) == 3:
+            return _unify(_strict_unit(args[1], scope, parameters), _strict_unit(args[2], scope, parameters))
+    return None
+
+
+def _comparisons(node):
+    if isinstance(node, ast.Binary):
+        if node.op in _COMPARE:
+            yield node
+        yield from _comparisons(node.left)
+        yield from _comparisons(node.right)
+    elif isinstance(node, ast.Unary):
+        yield from _comparisons(node.operand)
+    elif isinstance(node, ast.Call):
+        for arg in node.args:
+            yield from _comparisons(arg)
+
+
+def _unit_mismatches(program, scope: Scope, expressions: list, file: str) -> list[RuleError]:
+    """A comparison of money with a count or a percentage: $38,237 against 2 children is a mistake.
+    Only units the names say are judged (a plain 0 or 12 fits anything)."""
+    errors = []
+    for text, line, what in expressions:
+        try:
+            tree = ast.parse(text)
+        except ExprSyntaxError:
+            continue
+        for node in _comparisons(tree):
+            left = _strict_unit(node.left, scope, program.parameters)
+            right = _strict_unit(node.right, scope, program.parameters)
+            if left and right and left != right and "money" in (left, right):
+                errors.append(RuleError(file, line, f"in {what} '{' '.join(text.split())}': "
+                                        f"{_written(node.left)} is {_UNIT_WORDS[left]} but {_written(node.right)} "
+                                        f"is {_UNIT_WORDS[right]}; they cannot be compared", program.id))
     return errors
 
 

@@ -118,6 +118,9 @@ CASES = [
      "example 'One child': answer 'kids' there is no such question"),
     ("criterion_never_fails", "programs/criterion_never_fails.yaml", 29,
      "criterion 'has_child' (children_under_18 >= 0) is the same for every household: it can never fail"),
+    ("money_compared_with_count", "programs/money_compared_with_count.yaml", 36,
+     "family_net_income is an amount of money but count(children, (age < 18)) is a count or plain number; "
+     "they cannot be compared"),
     ("divisor_can_be_zero", "programs/divisor_can_be_zero.yaml", 36,
      "the divisor children_under_18 can be anything from 0 to 12 for some household"),
     ("example_wrong_amount", "programs/example_wrong_amount.yaml", 39,
