@@ -293,9 +293,12 @@ def _compile(text, scope: Scope, problems: Problems, line: int, what: str, want=
 def _definitions(document, scope: Scope, problems: Problems, shared: bool, sources: dict,
                  parameters: dict) -> None:
     items = document.get("definitions", [])
+    in_cycles = _definition_cycles(items, problems)
     for index, item in enumerate(items):
         line = items.line_of(index)
         name = item["id"]
+        if name in in_cycles:
+            continue  # reported as a cycle, once
         if "source" in item and item["source"] not in sources:
             problems.add(item.line_of("source"), f"the definition '{name}' cites a source '{item['source']}' "
                          "that is not listed under 'sources'")
@@ -314,6 +317,33 @@ def _definitions(document, scope: Scope, problems: Problems, shared: bool, sourc
             if compiled.type == NUMBER:
                 definition.unit = _unit_of(ast.parse(item["expression"]), scope, parameters)
             scope.defs[name] = definition
+
+
+def _definition_cycles(items, problems: Problems) -> set:
+    """Definitions that use each other in a circle (a -> b -> a) can never be worked out: name the circle."""
+    words = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    lines = {item["id"]: items.line_of(index) for index, item in enumerate(items)}
+    uses = {item["id"]: [w for w in words.findall(str(item["expression"])) if w in lines] for item in items}
+    in_cycles: set = set()
+    done: set = set()
+
+    def visit(name, path):
+        if name in path:
+            cycle = path[path.index(name):] + [name]
+            if not in_cycles.intersection(cycle):
+                problems.add(lines[cycle[0]], f"the definitions {' -> '.join(cycle)} use each other in a circle, "
+                                              "so none of them can be worked out")
+            in_cycles.update(cycle)
+            return
+        if name in done:
+            return
+        for used in uses.get(name, ()):
+            visit(used, path + [name])
+        done.add(name)
+
+    for name in uses:
+        visit(name, [])
+    return in_cycles
 
 
 class Shared:

@@ -118,6 +118,8 @@ CASES = [
      "example 'One child': answer 'kids' there is no such question"),
     ("criterion_never_fails", "programs/criterion_never_fails.yaml", 29,
      "criterion 'has_child' (children_under_18 >= 0) is the same for every household: it can never fail"),
+    ("definition_cycle", "programs/definition_cycle.yaml", 29,
+     "the definitions shares -> per_share -> shares use each other in a circle, so none of them can be worked out"),
     ("money_compared_with_count", "programs/money_compared_with_count.yaml", 36,
      "family_net_income is an amount of money but count(children, (age < 18)) is a count or plain number; "
      "they cannot be compared"),
