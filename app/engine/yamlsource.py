@@ -103,6 +103,29 @@ def load_yaml_file(path: Path | str, display_name: str | None = None):
     return load_yaml_text(text, name)
 
 
+# What libyaml says, and what it usually means, for someone who is not a programmer.
+_PLAIN = (
+    ("mapping values are not allowed", "a ':' where it cannot be. Put text that holds ': ' in quotes"),
+    ("found character that cannot start any token", "a character that cannot start a value here"),
+    ("did not find expected ',' or '}'", "a '{' that is not closed: a ',' or a '}' is missing"),
+    ("did not find expected ',' or ']'", "a '[' that is not closed: a ',' or a ']' is missing"),
+    ("did not find expected key", "a line that does not line up with the ones around it (check its indent)"),
+    ("did not find expected '-' indicator", "a list where a line does not start with '- ' (check its indent)"),
+    ("found unexpected end of stream", "a quote that is opened and never closed"),
+    ("while scanning a quoted scalar", "a quote that is opened and never closed"),
+)
+
+
+def _plain(problem: str, text: str, mark) -> str:
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+        return "a tab character. Indent with spaces only"
+    for says, means in _PLAIN:
+        if problem.startswith(says) or says in problem:
+            return means
+    return "the file cannot be read here"
+
+
 def load_yaml_text(text: str, name: str):
     loader = _StrictLoader(text)
     loader.source_name = name
@@ -117,7 +140,7 @@ def load_yaml_text(text: str, name: str):
             mark = exc.context_mark
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "the YAML cannot be read"
-        raise RuleError(name, line, f"this is not valid YAML: {problem}") from None
+        raise RuleError(name, line, f"this is not valid YAML: {_plain(problem, text, mark)} ({problem})") from None
     except yaml.YAMLError as exc:
         raise RuleError(name, 0, f"this is not valid YAML: {exc}") from None
     finally:
