@@ -495,20 +495,19 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     return program, problems.errors
 
 
-def _divisions(node):
-    """Every division in an expression tree: (the whole division, its divisor)."""
+def _nodes(node):
+    """Every node of an expression tree, the tree itself first."""
+    yield node
     if isinstance(node, ast.Binary):
-        if node.op == "/":
-            yield node, node.right
-        yield from _divisions(node.left)
-        yield from _divisions(node.right)
+        yield from _nodes(node.left)
+        yield from _nodes(node.right)
     elif isinstance(node, ast.Unary):
-        yield from _divisions(node.operand)
+        yield from _nodes(node.operand)
     elif isinstance(node, ast.Call):
         for arg in node.args:
-            yield from _divisions(arg)
+            yield from _nodes(arg)
     elif isinstance(node, ast.InSet):
-        yield from _divisions(node.subject)
+        yield from _nodes(node.subject)
 
 
 def _written(node) -> str:
@@ -549,7 +548,7 @@ def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: s
             tree = ast.parse(text)
         except ExprSyntaxError:
             continue
-        for _, divisor in _divisions(tree):
+        for divisor in (n.right for n in _nodes(tree) if isinstance(n, ast.Binary) and n.op == "/"):
             try:
                 compiled = compile_node(divisor, scope)
             except CompileError:
@@ -623,19 +622,6 @@ def _strict_unit(node, scope, parameters):
     return None
 
 
-def _comparisons(node):
-    if isinstance(node, ast.Binary):
-        if node.op in _COMPARE:
-            yield node
-        yield from _comparisons(node.left)
-        yield from _comparisons(node.right)
-    elif isinstance(node, ast.Unary):
-        yield from _comparisons(node.operand)
-    elif isinstance(node, ast.Call):
-        for arg in node.args:
-            yield from _comparisons(arg)
-
-
 def _unit_mismatches(program, scope: Scope, expressions: list, file: str) -> list[RuleError]:
     """A comparison of money with a count or a percentage: $38,237 against 2 children is a mistake.
     Only units the names say are judged (a plain 0 or 12 fits anything)."""
@@ -645,7 +631,7 @@ def _unit_mismatches(program, scope: Scope, expressions: list, file: str) -> lis
             tree = ast.parse(text)
         except ExprSyntaxError:
             continue
-        for node in _comparisons(tree):
+        for node in (n for n in _nodes(tree) if isinstance(n, ast.Binary) and n.op in _COMPARE):
             left = _strict_unit(node.left, scope, program.parameters)
             right = _strict_unit(node.right, scope, program.parameters)
             if left and right and left != right and "money" in (left, right):
