@@ -490,8 +490,9 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
     program.examples = examples
     program.id_line = document.line_of("id")
     program.definitions = _definitions_used(program, scope.defs)
-    program.check_errors = _zero_divisors(program, scope, problems.expressions, vocabulary, name) + \
-        _settled_criteria(program, vocabulary, name) + _unit_mismatches(program, scope, problems.expressions, name)
+    trees = _trees(problems.expressions)  # parsed once for both checks that read them
+    program.check_errors = _zero_divisors(program, scope, trees, vocabulary, name) + \
+        _settled_criteria(program, vocabulary, name) + _unit_mismatches(program, scope, trees, name)
     return program, problems.errors
 
 
@@ -535,7 +536,12 @@ def _knowing_nothing(program, nobody):
         yield day, env
 
 
-def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: str) -> list[RuleError]:
+def _trees(expressions: list) -> list:
+    """(tree, text, line, what) for every expression that compiled."""
+    return [(ast.parse(text), text, line, what) for text, line, what in expressions]
+
+
+def _zero_divisors(program, scope: Scope, trees: list, vocabulary, file: str) -> list[RuleError]:
     """A division whose divisor can be 0 for some household, on some date the rules are in force.
 
     Interval analysis: the divisor is worked out with every answer unknown (each fact the range it
@@ -543,11 +549,7 @@ def _zero_divisors(program, scope: Scope, expressions: list, vocabulary, file: s
     parameter, 12, max(1, x)) passes; one that can must be guarded."""
     nobody = vocabulary.parse_answers({})
     errors = []
-    for text, line, what in expressions:
-        try:
-            tree = ast.parse(text)
-        except ExprSyntaxError:
-            continue
+    for tree, text, line, what in trees:
         for divisor in (n.right for n in _nodes(tree) if isinstance(n, ast.Binary) and n.op == "/"):
             try:
                 compiled = compile_node(divisor, scope)
@@ -622,15 +624,11 @@ def _strict_unit(node, scope, parameters):
     return None
 
 
-def _unit_mismatches(program, scope: Scope, expressions: list, file: str) -> list[RuleError]:
+def _unit_mismatches(program, scope: Scope, trees: list, file: str) -> list[RuleError]:
     """A comparison of money with a count or a percentage: $38,237 against 2 children is a mistake.
     Only units the names say are judged (a plain 0 or 12 fits anything)."""
     errors = []
-    for text, line, what in expressions:
-        try:
-            tree = ast.parse(text)
-        except ExprSyntaxError:
-            continue
+    for tree, text, line, what in trees:
         for node in (n for n in _nodes(tree) if isinstance(n, ast.Binary) and n.op in _COMPARE):
             left = _strict_unit(node.left, scope, program.parameters)
             right = _strict_unit(node.right, scope, program.parameters)
