@@ -19,6 +19,8 @@ from app.engine.lint import parameter_jumps
 from app.engine.loader import check_errors
 from app.engine.schema import SCHEMA_FILES, load_schema
 from app.paths import RULES_DIR, TRANSLATIONS_DIR
+from app.services import impact as impacts
+from app.services import impact_report, reference
 from app.services.explain import Explainer
 from app.services.household import HouseholdInvalid, read_household_file
 from app.services.language import load_languages
@@ -35,14 +37,14 @@ def _english(ruleset) -> Explainer:
     return Explainer(ruleset, load_languages(TRANSLATIONS_DIR)["en"])
 
 
-def _load(rules_dir: Path, checks: bool = True):
+def _load(rules_dir: Path, checks: bool = True, status: int = 1, what: str = ""):
     try:
         return load_ruleset(rules_dir, checks=checks)
     except RulesInvalid as invalid:
         for error in invalid.errors:
             click.echo(str(error), err=True)
-        click.echo(f"{len(invalid.errors)} problem(s) found. Nothing was changed.", err=True)
-        sys.exit(1)
+        click.echo(f"{len(invalid.errors)} problem(s) found{what}. Nothing was changed.", err=True)
+        sys.exit(status)
 
 
 @click.group("rules")
@@ -151,6 +153,62 @@ def explain(household: Path, on, fmt: str, rules_dir: Path):
     for result in results:
         click.echo()
         click.echo(result_details(result, english))
+
+
+@rules.command("impact")
+@click.option("--against", "ref", default="HEAD", show_default=True,
+              help="Compare with the rules at this git ref (a branch, tag or commit).")
+@click.option("--baseline", "baseline_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Compare with the rules in this folder instead of a git ref.")
+@click.option("--population", type=click.IntRange(1, 10_000_000), is_flag=False, flag_value=100_000, default=None,
+              help="Screen a synthetic Alberta population of this many households (100,000 when no number "
+                   "is given) instead of the reference households in rules/households/.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="The synthetic population's seed.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Screen as of this date (default: each reference household's date; today for the population).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML report with a chart to this file.")
+@rules_option
+def impact(ref: str, baseline_dir: Path | None, population: int | None, seed: int, on, html_file: Path | None,
+           rules_dir: Path):
+    """Show what the current rules change against a baseline, household by household.
+
+    Exit status, as with diff: 0 when no household's result changes, 1 when some do, 2 when the
+    comparison cannot be made (broken rules, an unknown ref)."""
+    current = _load(rules_dir, status=2, what=" in the current rules")
+    with impacts.temporary_folder() as tmp:
+        if baseline_dir is not None:
+            label, base = str(baseline_dir), baseline_dir
+        else:
+            label = ref
+            try:
+                base = impacts.rules_at_ref(ref, rules_dir, Path(tmp))
+            except impacts.BaselineUnavailable as missing:
+                click.echo(str(missing), err=True)
+                sys.exit(2)
+        baseline = _load(base, checks=False, status=2, what=f" in the rules at {label}")
+    date = on.date() if on else None
+    if population is None:
+        households, problems = reference.read_folder(rules_dir, current.vocabulary)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            sys.exit(2)
+        cases = [h.case() for h in households]
+        setting = impact_report.Setting(label, f"reference households ({rules_dir / reference.FOLDER})")
+    else:
+        from app.services import population as synthetic  # numpy-free, but only needed here
+
+        cases = synthetic.households(population, seed, date or dt.date.today())
+        setting = impact_report.Setting(label, f"synthetic Alberta households (seed {seed})",
+                                        synthetic.APPROXIMATION, "Alberta households, weighted")
+    found = impacts.compare(current, baseline, cases, date)
+    click.echo(impact_report.table(found, setting))
+    click.echo(f"\nScreened in {found.seconds:.1f} s.")
+    if html_file is not None:
+        html_file.write_text(impact_report.html(found, setting), encoding="utf-8")
+        click.echo(f"Report written to {html_file}.")
+    sys.exit(1 if found.any_change else 0)
 
 
 @rules.command("schema")

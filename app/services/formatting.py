@@ -61,6 +61,13 @@ class Formatter:
     def whole_dollars(self, value) -> str:
         return self.money(round(float(value)))
 
+    def signed_dollars(self, value) -> str:
+        """A change in whole dollars: +$1,234, −$1,234 (a true minus sign) or $0."""
+        whole = round(float(value))
+        if whole == 0:
+            return self.money(0)
+        return ("+" if whole > 0 else "\u2212") + self.money(abs(whole))
+
     def percent(self, rate) -> str:
         """A rate (0.135) as a percentage: 13.5 % (13,5 % in French)."""
         return self.number(rate * 100, 2).rstrip("0").rstrip(",.") + "\u00a0%"
