@@ -155,6 +155,42 @@ def explain(household: Path, on, fmt: str, rules_dir: Path):
         click.echo(result_details(result, english))
 
 
+@rules.command("households")
+@click.option("--write", is_flag=True,
+              help="Rewrite each file's expect: with today's results (after a reviewed change).")
+@rules_option
+def households(write: bool, rules_dir: Path):
+    """Screen the reference households in rules/households/ and compare with what each file expects;
+    list any criterion they never meet or never fail."""
+    ruleset = _load(rules_dir, checks=False)  # like `rules test`: failing examples are `check`'s to report
+    found, problems = reference.read_folder(rules_dir, ruleset.vocabulary)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        sys.exit(2)
+    if write:
+        for household in found:
+            reference.write_expectations(ruleset, household)
+        click.echo(f"Wrote the results of {len(found)} household(s).")
+        return
+    mismatches = [line for household in found for line in reference.mismatches(ruleset, household)]
+    for line in mismatches:
+        click.echo(line)
+    gaps, impossible = reference.coverage(ruleset, found)
+    for program, criterion, side in gaps:
+        click.echo(f"{program.file}:{criterion.line}: {program.id}: criterion '{criterion.id}' is never {side} "
+                   "by a reference household; add one that does")
+    for program, criterion, side in impossible:
+        click.echo(f"{program.file}:{criterion.line}: {program.id}: criterion '{criterion.id}' cannot be {side} "
+                   f"by any answer ({criterion.condition})")
+    click.echo(f"{len(found)} households, {len(mismatches)} result(s) differ from their file, "
+               f"{len(gaps)} criterion side(s) not reached.")
+    if mismatches or gaps:
+        click.echo("After a change you have reviewed with `flask rules impact`, "
+                   "`flask rules households --write` records the new results.")
+        sys.exit(1)
+
+
 @rules.command("impact")
 @click.option("--against", "ref", default="HEAD", show_default=True,
               help="Compare with the rules at this git ref (a branch, tag or commit).")
@@ -175,7 +211,13 @@ def impact(ref: str, baseline_dir: Path | None, population: int | None, seed: in
 
     Exit status, as with diff: 0 when no household's result changes, 1 when some do, 2 when the
     comparison cannot be made (broken rules, an unknown ref)."""
-    current = _load(rules_dir, status=2, what=" in the current rules")
+    # Loaded like the baseline, without the checks after loading: a changed value usually breaks the
+    # examples written for the old one, and seeing what the change does comes before fixing them.
+    current = _load(rules_dir, checks=False, status=2, what=" in the current rules")
+    checks = check_errors(current, run_examples(current))
+    if checks:
+        click.echo(f"Note: {len(checks)} problem(s) in the current rules that the app would refuse to start on "
+                   "(failing examples, ...); `flask rules check` lists them.", err=True)
     with impacts.temporary_folder() as tmp:
         if baseline_dir is not None:
             label, base = str(baseline_dir), baseline_dir

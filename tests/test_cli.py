@@ -156,3 +156,54 @@ def test_check_warns_about_a_value_far_from_the_one_before(tmp_path):
     assert f"rules/programs/sample.yaml:{line}: sample: parameter 'per_child' goes from 1000 to 12000" in result.output
     assert "1 warning(s)" in result.output
     assert "warning" not in invoke("check", "--rules", str(ROOT / "tests" / "fixtures" / "minimal")).output
+
+
+def _rules_in_a_git_repository(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "rules", repo / "rules")
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "rules"]):
+        subprocess.run(["git", "-C", str(repo), *command], check=True)
+    return repo / "rules"
+
+
+def test_impact_against_a_git_ref_shows_the_change_and_exits_1(tmp_path):
+    rules_dir = _rules_in_a_git_repository(tmp_path)
+    program = rules_dir / "programs" / "alberta" / "acfb.yaml"
+    program.write_text(program.read_text().replace("value: 28116, source: alberta-2026",
+                                                   "value: 20000, source: alberta-2026"))
+    report = tmp_path / "impact.html"
+    result = invoke("impact", "--against", "HEAD", "--rules", str(rules_dir), "--date", "2026-11-01",
+                    "--html", str(report))
+    assert result.exit_code == 1, result.output
+    assert "Current rules against HEAD" in result.output and "Alberta Child and Family Benefit" in result.output
+    assert "<svg" in report.read_text()
+
+
+def test_impact_with_nothing_changed_exits_0(tmp_path):
+    rules_dir = _rules_in_a_git_repository(tmp_path)
+    result = invoke("impact", "--rules", str(rules_dir), "--population", "500")
+    assert result.exit_code == 0, result.output
+    assert "No household's result changes." in result.output and "approximation" in result.output
+
+
+def test_impact_says_why_it_cannot_compare_and_exits_2(tmp_path):
+    rules_dir = _rules_in_a_git_repository(tmp_path)
+    result = CliRunner().invoke(rules, ["impact", "--against", "no-such-branch", "--rules", str(rules_dir)])
+    assert result.exit_code == 2 and "git cannot give the rules at 'no-such-branch'" in result.output
+    baseline = tmp_path / "broken"
+    shutil.copytree(ROOT / "rules", baseline)
+    (baseline / "questions.yaml").write_text("questions: [")
+    result = CliRunner().invoke(rules, ["impact", "--baseline", str(baseline), "--rules", str(rules_dir)])
+    assert result.exit_code == 2 and "in the rules at" in result.output
+
+
+def test_households_pass_and_a_changed_rule_is_caught(tmp_path):
+    assert invoke("households").exit_code == 0
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    program = rules_dir / "programs" / "alberta" / "acfb.yaml"
+    program.write_text(program.read_text().replace("value: 28116, source: alberta-2026",
+                                                   "value: 20000, source: alberta-2026"))
+    result = invoke("households", "--rules", str(rules_dir))
+    assert result.exit_code == 1 and ": acfb: expected eligible, $" in result.output

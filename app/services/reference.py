@@ -19,6 +19,8 @@ A file::
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from app.engine import ELIGIBLE, INELIGIBLE, MAYBE, RuleError, screen
+from app.engine.compile import Env
 from app.engine.yamlsource import load_yaml_file
 
 from .household import HouseholdInvalid, read_household
@@ -148,24 +151,67 @@ def write_expectations(ruleset, household: ReferenceHousehold) -> None:
 # -- coverage -----------------------------------------------------------------------------------
 
 
-def coverage(ruleset, households) -> list[tuple]:
-    """(program, criterion, missing) for each criterion the households never meet (missing
-    "met") or never fail ("not met"). Criteria only the office can check are left out: no answer
-    settles them."""
+def coverage(ruleset, households) -> tuple[list, list]:
+    """(gaps, cannot happen): (program, criterion, missing) for each criterion the households never
+    meet (missing "met") or never fail ("not met"). Criteria only the office can check are left out:
+    no answer settles them. A gap that no answer at all can fill (a criterion reading only choice
+    and yes/no questions, tried with every combination of answers) is listed apart, as cannot
+    happen: the rule, not the households, is what to look at. Each criterion is worked out on its
+    own (screening stops at the first that decides, so a later one would never be seen to fail)."""
     seen: dict = {}
     for household in households:
-        for result in screen(ruleset, household.answers, household.date):
-            for criterion, outcome in zip(result.program.criteria, result.outcomes):
-                value = outcome[0] if isinstance(outcome, tuple) else outcome
-                if value is not None:
-                    seen.setdefault((result.program.id, criterion.id), set()).add(value)
-    gaps = []
+        for program, criterion, outcome in _every_criterion(ruleset, household.answers, household.date):
+            if outcome is not None:
+                seen.setdefault((program.id, criterion.id), set()).add(outcome)
+    gaps, impossible = [], []
     for program in ruleset.programs:
         for criterion in program.criteria:
             if criterion.checked_by_office:
                 continue
             sides = seen.get((program.id, criterion.id), set())
             for value, word in ((True, "met"), (False, "not met")):
-                if value not in sides:
+                if value in sides:
+                    continue
+                possible = _sides_by_every_answer(ruleset, program, criterion, households)
+                if possible is not None and value not in possible:
+                    impossible.append((program, criterion, word))
+                else:
                     gaps.append((program, criterion, word))
-    return gaps
+    return gaps, impossible
+
+
+def _sides_by_every_answer(ruleset, program, criterion, households) -> set | None:
+    """The outcomes a criterion can have, trying every combination of answers to the questions it
+    reads; None when it reads a question with too many answers to try (a number, money, a person)."""
+    facts = ruleset.vocabulary.facts
+    choices = []
+    for qid in criterion.facts:
+        fact = facts.get(str(qid))
+        if fact is None or fact.type not in ("choice", "yesno"):
+            return None
+        choices.append(fact.choice_values() if fact.type == "choice" else (True, False))
+    if not choices or math.prod(len(c) for c in choices) > 256:
+        return None
+    day = households[0].date if households else dt.date.today()
+    found = set()
+    for combination in itertools.product(*choices):
+        answers = ruleset.vocabulary.parse_answers(dict(zip((str(q) for q in criterion.facts), combination)))
+        found |= {outcome for _, c, outcome in _every_criterion(ruleset, answers, day, program) if c is criterion}
+    return found
+
+
+def _every_criterion(ruleset, answers, day: dt.date, only=None):
+    """(program, criterion, True/False/None) for every criterion of every program in effect."""
+    for program, _rules_date, params in ruleset.on(day):
+        if only is not None and program is not only:
+            continue
+        env = Env(answers, day)
+        env.params = params
+        for criterion in program.criteria:
+            if criterion.checked_by_office:
+                continue
+            try:
+                outcome = criterion.fn(env)
+            except Exception:  # noqa: BLE001  a rule that cannot be worked out for these answers settles nothing
+                outcome = None
+            yield program, criterion, outcome[0] if type(outcome) is tuple else outcome
