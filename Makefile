@@ -19,7 +19,7 @@ DIGEST := static/cache_manifest.json
 STATIC_SOURCES := $(filter-out $(wildcard static/*-????????????????????????????????.*) static/cache_manifest.json,\
 	$(wildcard static/*.css static/*.js static/*.svg))
 
-.PHONY: run serve test lint bench bench-web bench-phone fuzz crosscheck translations clean
+.PHONY: run serve test lint bench bench-web bench-impact bench-phone fuzz crosscheck translations clean
 
 # Installs exactly what the lock says (pip checks every hash), then the project itself without
 # dependencies (editable, for its `flask rules` and babel entry points), built with the locked
@@ -80,6 +80,10 @@ bench-web: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/python benchmarks/web.py
 
 # The family's results at 360 px and printed, per reference household, in English and French (needs Chromium).
+# A one-parameter change previewed over the synthetic population (benchmarks/impact.py).
+bench-impact: $(STAMP)
+	$(BIN)/python benchmarks/impact.py
+
 bench-phone: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/python benchmarks/phone.py
 
