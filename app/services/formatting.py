@@ -8,9 +8,11 @@ amounts come back on every page.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import math
+import unicodedata
 
 from babel import Locale
 from babel.dates import format_date
@@ -20,14 +22,30 @@ _CACHE_LIMIT = 20_000
 _DIGITS = 400
 
 
+def _with_decimals(pattern, decimals: int):
+    """The locale's own number pattern (its grouping: 1,234 or 1,23,456) with a fixed number of decimals."""
+    fixed = copy.copy(pattern)
+    fixed.frac_prec = (decimals, decimals)
+    return fixed
+
+
 class Formatter:
-    """Formats for one locale (``en_CA``, ``fr_CA``). Build once per language and share it."""
+    """Formats for one locale (``en_CA``, ``fr_CA``, ``ar``). Build once per language and share it.
+
+    Money is Canadian dollars written "$" in every language, on the side of the number the
+    locale's currency pattern puts it (CLDR). Digits are the Latin ones every locale here uses by
+    default (CLDR's default numbering system for each)."""
 
     def __init__(self, locale: str):
         self.locale = Locale.parse(locale)
-        self.currency_after = self.locale.language == "fr"
-        self.decimal_comma = self.locale.number_symbols["latn"]["decimal"] == ","
-        self._patterns = {d: parse_pattern("#,##0" + ("." + "0" * d if d else "")) for d in (0, 1, 2)}
+        symbols = self.locale.number_symbols["latn"]
+        currency = self.locale.currency_formats["standard"].pattern.split(";")[0]
+        self.currency_after = currency.index("\u00a4") > currency.index("0")
+        self.decimal_mark = symbols["decimal"]
+        self.decimal_comma = self.decimal_mark == ","
+        self.group_mark = symbols["group"]
+        standard = parse_pattern(self.locale.decimal_formats[None].pattern)
+        self._patterns = {d: _with_decimals(standard, d) for d in (0, 1, 2)}
         self._numbers: dict = {}
         self._dates: dict = {}
 
@@ -92,21 +110,12 @@ class Formatter:
     # -- reading ----------------------------------------------------------------------
 
     def read_money(self, text: str) -> float:
-        """Read an amount as people write it: "$1,234.50", "1234", "1 234,50 $". Raises ValueError."""
-        cleaned = text.strip().replace("$", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        if cleaned.startswith("CAD"):
-            cleaned = cleaned[3:]
-        if "," in cleaned and "." not in cleaned:
-            head, _, tail = cleaned.rpartition(",")
-            # "1,234" is a thousands separator where the decimal mark is a point; "1234,50" is a decimal comma.
-            if len(tail) == 3 and not self.decimal_comma:
-                cleaned = cleaned.replace(",", "")
-            elif len(tail) in (1, 2) and "," not in head:
-                cleaned = head + "." + tail
-            else:
-                cleaned = cleaned.replace(",", "")
-        else:
-            cleaned = cleaned.replace(",", "")
+        """Read an amount as people write it: "$1,234.50", "1234", "1 234,50 $", "1.234,50" (vi),
+        "١٬٢٣٤" (Arabic digits). Raises ValueError."""
+        cleaned = _latin_digits(text).strip()
+        for noise in ("CAD", "CA$", "$", "\u00a0", "\u202f", " ", "\u200f", "\u200e", "\u061c"):
+            cleaned = cleaned.replace(noise, "")
+        cleaned = self._one_decimal_point(cleaned)
         if not cleaned or not all(c in "0123456789.-" for c in cleaned) or cleaned.count(".") > 1:
             raise ValueError(text)
         value = float(cleaned)
@@ -114,9 +123,47 @@ class Formatter:
             raise ValueError(text)
         return value
 
+    def _one_decimal_point(self, text: str) -> str:
+        """Group marks dropped and the decimal mark made a point. With both a comma and a point, the
+        last is the decimal mark. With one of them, it is the decimal mark when one or two digits
+        follow it once, or when it is the locale's decimal mark and not three digits follow it;
+        otherwise it groups thousands ("1,234" in English, "1.234" in Vietnamese)."""
+        if "," in text and "." in text:
+            mark = "," if text.rindex(",") > text.rindex(".") else "."
+        elif "," in text or "." in text:
+            mark = "," if "," in text else "."
+            head, _, tail = text.rpartition(mark)
+            decimal_here = len(tail) in (1, 2) and mark not in head
+            if len(tail) != 3 and mark == self.decimal_mark and mark not in head:
+                decimal_here = True
+            if not decimal_here:
+                groups = text.split(mark)[1:]  # 1,234,567 or, in Punjabi, 12,34,567
+                if len(groups[-1]) != 3 or any(len(g) not in (2, 3) for g in groups):
+                    return text  # not a way of writing a number: refused below
+                return text.replace(mark, "")
+        else:
+            return text
+        head, _, tail = text.rpartition(mark)
+        return head.replace(",", "").replace(".", "") + "." + tail
+
     @staticmethod
     def read_whole_number(text: str) -> int:
-        cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+        cleaned = _latin_digits(text).strip().replace(" ", "").replace("\u00a0", "")
         if not cleaned or len(cleaned) > 15 or not all(c in "0123456789" for c in cleaned):
             raise ValueError(text)
         return int(cleaned)
+
+
+_ARABIC_MARKS = {"\u066b": ".", "\u066c": ",", "\u060c": ","}  # Arabic decimal and thousands marks, Arabic comma
+
+
+def _latin_digits(text: str) -> str:
+    """Digits of any script (Arabic-Indic ٣, Gurmukhi ੩, full-width ３) as 0-9; Arabic number marks as . and ,"""
+    out = []
+    for char in text:
+        if char in _ARABIC_MARKS:
+            out.append(_ARABIC_MARKS[char])
+            continue
+        digit = unicodedata.decimal(char, None) if not char.isascii() else None
+        out.append(str(digit) if digit is not None else char)
+    return "".join(out)
