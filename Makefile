@@ -13,7 +13,8 @@ BENEFITS_CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-MO := translations/en/LC_MESSAGES/messages.mo translations/fr/LC_MESSAGES/messages.mo
+# Every catalogue there is (the languages are listed in app/services/language.py).
+MO := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 # Static files under content-hashed names (cached for a year) with gzipped copies: app/web/assets.py.
 DIGEST := static/cache_manifest.json
 STATIC_SOURCES := $(filter-out $(wildcard static/*-????????????????????????????????.*) static/cache_manifest.json,\
@@ -49,7 +50,7 @@ $(DIGEST): $(STATIC_SOURCES) $(STAMP)
 
 # Compiled catalogues are built, not committed.
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -i $< -o $@ -l $*
+	$(BIN)/python -m app.catalogs compile $*
 
 run: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)

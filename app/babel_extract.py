@@ -3,7 +3,10 @@ gettext catalogue as the templates.
 
 Referenced from ``babel.cfg``. It yields the English source text a person
 sees: question labels, hints and choices; program names, summaries, criterion
-explanations, amount explanations, parameter labels, how to apply, documents.
+explanations, amount explanations, parameter labels, how to apply, documents; and
+for the rules explorer, each example's name, each change in the log and the notes
+on parameter values. (Source titles are the titles of the official pages, kept as
+published.)
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ def extract_rules(fileobj, keywords, comment_tags, options):
     elif "definitions" in document:
         for name, parameter in (document.get("parameters") or {}).items():
             yield from _item(parameter, "label", f"parameter {name}")
+            yield from _value_notes(parameter, name)
+
+
+def _value_notes(parameter, name):
+    for entry in (parameter.get("values") or []) if isinstance(parameter, LineDict) else []:
+        yield from _item(entry, "note", f"note on a value of {name}")
 
 
 def _item(mapping, key, context=""):
@@ -61,6 +70,11 @@ def _program(document):
         yield from _item(document, key, f"program {pid}")
     for name, parameter in (document.get("parameters") or {}).items():
         yield from _item(parameter, "label", f"parameter {pid}.{name}")
+        yield from _value_notes(parameter, f"{pid}.{name}")
+    for change in document.get("changes", []):
+        yield from _item(change, "change", f"change log of {pid}")
+    for example in document.get("examples", []):
+        yield from _item(example, "name", f"example of {pid}")
     for criterion in document.get("criteria", []):
         for key in CRITERION_KEYS:
             yield from _item(criterion, key, f"criterion {pid}.{criterion.get('id', '')} ({key})")

@@ -28,8 +28,11 @@ class Page(HTMLParser):
         if tag == "html":
             self.html_attrs = attrs
         elif tag == "form":
-            self._form = {"action": attrs.get("action", ""), "method": attrs.get("method", "get"), "fields": {}}
+            self._form = {"action": attrs.get("action", ""), "method": attrs.get("method", "get"), "fields": {},
+                          "buttons": []}
             self.forms.append(self._form)
+        elif tag == "button" and self._form is not None:
+            self._form["buttons"].append(attrs)
         elif tag == "input" and self._form is not None:
             self._form["fields"].setdefault(attrs.get("name"), []).append(attrs)
         elif tag in ("h1", "title"):
@@ -50,8 +53,12 @@ class Page(HTMLParser):
             self.title += data
 
     def form(self, action_end: str) -> dict:
+        """The form posting to an address ending so (its own action, or a button's formaction)."""
         for form in self.forms:
             if form["action"].endswith(action_end):
+                return form
+        for form in self.forms:
+            if any((b.get("formaction") or "").endswith(action_end) for b in form["buttons"]):
                 return form
         raise AssertionError(f"no form posting to {action_end}")
 

@@ -3,7 +3,9 @@
 Flesch-Kincaid measures sentences: texts of fewer than five words (a choice
 like "Calgary", a section title) are left out, since one long name would score
 them as hard. Program names are official titles and are left out too; each
-program's summary says what it is in plain words.
+program's summary says what it is in plain words. The rules explorer's technical
+text for policy staff (example names, the change log, notes on figures) is not
+what a family reads, and is left out as well.
 """
 
 from functools import cache
@@ -39,6 +41,8 @@ def english_strings():
                 context = comments[0] if comments else ""
                 if context.startswith("program ") and not text.endswith("."):
                     continue  # the program's official name
+                if context.startswith(("example of ", "change log of ", "note on a value of ")):
+                    continue  # the explorer's technical text (see above)
                 if len(text.split()) < MIN_WORDS:
                     continue
                 yield path.relative_to(ROOT), line, text

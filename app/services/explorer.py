@@ -162,7 +162,7 @@ class Explorer:
                           tuple(self._value(p.unit, entry) for entry in p.entries))
             for name, p in program.parameters.items() if self._used(program, name))
         examples = tuple(self._example(example) for example in program.examples)
-        changes = tuple((str(c.get("version", "")), str(c.get("date", "")), self.tr(str(c.get("change", "")).strip()))
+        changes = tuple((str(c.get("version", "")), str(c.get("date", "")), self.tr(str(c.get("change", ""))).strip())
                         for c in program.changes)
         return ProgramSheet(
             id=program.id, texts=texts, level=self.tr(LEVELS[level_of(program)]),
@@ -192,7 +192,7 @@ class Explorer:
     def _value(self, unit: str, entry) -> ValueRow:
         value = self.explainer.parameter_value({"value": entry.display(), "unit": unit})
         return ValueRow(self.fmt.date(entry.start), self.fmt.date(entry.end) if entry.end else "", value,
-                        entry.source.title, entry.source.url, entry.unconfirmed, entry.note)
+                        entry.source.title, entry.source.url, entry.unconfirmed, self.tr(entry.note))
 
     def _example(self, example) -> ExampleRow:
         expect = example.expect
@@ -202,7 +202,7 @@ class Explorer:
         for key, words in (("amount_yearly", N_("%(amount)s a year")), ("amount_once", N_("%(amount)s once"))):
             if isinstance(expect.get(key), (int, float)):
                 amount = self._(words, amount=self.fmt.money(expect[key]))
-        return ExampleRow(example.name, self.fmt.date(example.date), self.tr(status) if status else "", amount)
+        return ExampleRow(self.tr(example.name), self.fmt.date(example.date), self.tr(status) if status else "", amount)
 
     # -- questions --------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, g, request
 
-from app.services.language import DEFAULT
+from app.services.language import DEFAULT, best_match
 
 
 def languages() -> dict:
@@ -51,8 +51,9 @@ def use(code: str) -> None:
 
 
 def best_language() -> str:
-    """The visitor's preferred language among ours, from Accept-Language."""
-    return request.accept_languages.best_match(list(languages()), default=DEFAULT)
+    """The visitor's preferred language among ours, from Accept-Language (zh-TW is zh-Hant)."""
+    accepted = [tag for tag, quality in request.accept_languages if quality > 0]
+    return best_match(accepted, languages()) or DEFAULT
 
 
 def language_of_path(path: str) -> str:
@@ -82,6 +83,7 @@ def install(app: Flask, loaded: dict) -> None:
     )
     app.jinja_env.globals.update(
         LANGUAGES={code: language.name for code, language in loaded.items()},
+        LANGUAGE_LIST=list(loaded.values()),
         other_language=other_language,
         language=current,
     )

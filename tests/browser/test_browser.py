@@ -477,17 +477,17 @@ def test_language_toggle_keeps_the_question_and_the_answers(page, vocabulary):
     qid, heading = question_id(page), page.locator("h1").inner_text().strip()
     inputs = page.locator(f"{ANSWER_FORM} input:not([type=hidden])").count()
 
-    toggle = page.locator("form.language-toggle button")
+    page.locator(".language-menu summary").click()  # the menu opens without JavaScript (a <details>)
+    toggle = page.locator(".language-menu button[lang=fr]")
     assert toggle.inner_text().strip() == "Français"
-    assert page.get_attribute("form.language-toggle", "lang") == "fr"
-    submit(page, "form.language-toggle button")
+    submit(page, ".language-menu button[lang=fr]")
     assert page.url.endswith("/fr/question")
     assert page.get_attribute("html", "lang") == "fr"
     assert question_id(page) == qid, "the toggle showed another question"
     french_heading = page.locator("h1").inner_text().strip()
     assert french_heading == say("fr", heading) != heading, "the question is not in French"
     assert page.locator(f"{ANSWER_FORM} input:not([type=hidden])").count() == inputs
-    assert page.locator("form.language-toggle button").inner_text().strip() == "English"
+    assert page.locator(".language-menu summary .language-current").inner_text().strip() == "Français"
 
     for _ in range(30):
         if kind_of(page) != "question":
@@ -505,7 +505,8 @@ def test_language_toggle_keeps_the_question_and_the_answers(page, vocabulary):
             assert squash(shown[q]) == squash(expected[q]), f"{q}: {shown[q]!r} after switching to French"
 
     # And back to English on the check-answers page: the same answers, written the English way.
-    submit(page, "form.language-toggle button")
+    page.locator(".language-menu summary").click()
+    submit(page, ".language-menu button[lang=en]")
     assert page.url.endswith("/en/check")
     assert page.get_attribute("html", "lang") == "en"
     if "family_net_income" in given:

@@ -45,6 +45,16 @@ def start():
     return rendered[key]
 
 
+@bp.get("/<lang>/languages", endpoint="languages")
+def every_language():
+    """Every language in its own script, with who has checked its translation (no JavaScript needed)."""
+    rendered = current_app.extensions.setdefault("language_pages", {})
+    key = (g.lang, request.script_root)
+    if key not in rendered:
+        rendered[key] = render_template("languages.html", page_kind="languages")
+    return rendered[key]
+
+
 @bp.route("/<lang>/question", methods=["GET", "POST"])
 def question():
     """Show a page: the first one, a change from the check page, or the same one in another language."""

@@ -101,3 +101,19 @@ def test_pages_are_kept_once_rendered(app, client):
 def test_the_language_switch_keeps_the_page(client):
     html = text_of(client.get("/en/programs/ccb"))
     assert 'href="/fr/programs/ccb"' in html
+
+
+def test_examples_changes_and_notes_are_translated(app, client, ruleset, languages):
+    """The technical text of a program page (its examples' names, its change log, notes on its
+    figures) comes from the catalogue like everything else."""
+    program = next(p for p in ruleset.programs if p.id == "acfb")
+    french = languages["fr"]
+    html = text_of(client.get("/fr/programs/acfb"))
+    example = program.examples[0].name
+    change = str(program.changes[-1]["change"])
+    note = next(e.note for p in program.parameters.values() for e in p.entries if e.note)
+    for english in (example, change, note):
+        translated = french.translate(english)
+        assert translated.strip() and translated != english
+        assert str(escape(translated.strip())) in html or translated.strip() in html
+        assert str(escape(english.strip())) not in html
