@@ -21,6 +21,12 @@ from .formatting import Formatter
 LANGUAGES = {
     "en": ("en_CA", "English", "ltr"),
     "fr": ("fr_CA", "Français", "ltr"),
+    "es": ("es_419", "Español", "ltr"),
+    "tl": ("fil_PH", "Tagalog", "ltr"),
+    "zh-Hans": ("zh_Hans_CN", "简体中文", "ltr"),
+    "zh-Hant": ("zh_Hant_HK", "繁體中文", "ltr"),
+    "ar": ("ar", "العربية", "rtl"),
+    "uk": ("uk_UA", "Українська", "ltr"),
 }
 DEFAULT = "en"
 STATUS_FILE = "status.yaml"  # who has reviewed each catalogue, beside the catalogues

@@ -27,6 +27,26 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 SCREENING_DATE = "2026-11-25"
 SKIP_REASON = f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)"
 INSTALL_HINT = "Install it with: sudo apt-get install chromium (Debian; `bash .ci/run` does it)"
+# A font for every script we write in, as fontconfig names the language (pa is Gurmukhi).
+SCRIPTS = {"ar": "Arabic", "pa": "Gurmukhi", "zh-cn": "Simplified Chinese", "zh-tw": "Traditional Chinese",
+           "uk": "Cyrillic", "vi": "Vietnamese"}
+FONT_SKIP = "no font for"
+FONT_HINT = "Install them with: sudo apt-get install fonts-noto-core fonts-noto-cjk (Debian; `bash .ci/run` does it)"
+
+
+def missing_fonts() -> list[str]:
+    """The scripts that no installed font covers (fontconfig's `fc-list :lang=..`); all of them when
+    fontconfig itself is missing."""
+    missing = []
+    for lang, script in SCRIPTS.items():
+        try:
+            found = subprocess.run(["fc-list", f":lang={lang}", "family"], capture_output=True, text=True,
+                                   timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        if not found:
+            missing.append(script)
+    return missing
 
 
 def _test_functions(path: Path) -> str:
@@ -42,8 +62,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Never a silent skip: say loudly which browser tests did not run, and how to get Chromium."""
     skipped = [report for report in terminalreporter.stats.get("skipped", [])
                if isinstance(report.longrepr, tuple) and SKIP_REASON in str(report.longrepr[-1])]
-    if not skipped:
-        return
     what = []
     tests = [report for report in skipped if not isinstance(report, pytest.CollectReport)]
     if tests:
@@ -53,6 +71,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             functions = _test_functions(config.rootpath / report.nodeid.split("::")[0])
             what.append(f"all {functions} test functions (with their parameter cases) in {report.nodeid}")
     red = {"red": True, "bold": True}
+    fonts = [report for report in terminalreporter.stats.get("skipped", [])
+             if isinstance(report.longrepr, tuple) and FONT_SKIP in str(report.longrepr[-1])]
+    if fonts:
+        terminalreporter.write_sep("=", "FONT CHECK SKIPPED", **red)
+        terminalreporter.write_line(f"WARNING: {fonts[0].longrepr[-1]}", **red)
+        terminalreporter.write_line(FONT_HINT, **red)
+        terminalreporter.write_sep("=", **red)
+    if not skipped:
+        return
     terminalreporter.write_sep("=", "BROWSER TESTS SKIPPED: no Chromium", **red)
     terminalreporter.write_line(f"WARNING: skipped {' and '.join(what)}: no Chromium at {CHROMIUM}.", **red)
     terminalreporter.write_line(INSTALL_HINT, **red)

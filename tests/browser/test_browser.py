@@ -1,4 +1,4 @@
-"""The questionnaire in a real browser: keyboard only, without JavaScript, at 320 px, with axe-core, in two languages.
+"""The questionnaire in a real browser: keyboard only, without JavaScript, at 320 px, with axe-core, in every language.
 
 The server is gunicorn (see conftest.py), the browser Debian's Chromium. The planner picks the
 questions, so every walk reads the question id on each page and answers it from a household.
@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 
+from app.services.formatting import Formatter
+from app.services.language import LANGUAGES, catalogue_name
+
 from ..pages import Page, fields_for
-from .conftest import CHROMIUM, ROOT
+from .conftest import CHROMIUM, ROOT, missing_fonts
 
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)",
@@ -23,7 +26,9 @@ import axe_playwright_python  # noqa: E402  (after the skip: only needed when th
 
 AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-LANGS = ["en", "fr"]
+LANGS = list(LANGUAGES)  # every language the app speaks
+# The walks a person does by keyboard, and the toggle: English, French and a right-to-left language.
+KEYBOARD_LANGS = ["en", "fr", "ar"]
 
 # A single parent in Calgary, a citizen, with two children aged 2 and 5, nobody with the disability
 # tax credit, taxes filed, family net income $22,000 and work income $18,000.
@@ -32,12 +37,12 @@ FAMILY = {"region": "calgary", "status_in_canada": "citizen", "has_partner": Fal
           "children": [{"age": 2, "dtc": False}, {"age": 5, "dtc": False}],
           "filed_taxes": True, "family_net_income": 22000}
 
-_FRENCH = Translations.load(str(ROOT / "translations"), ["fr"])
+_CATALOGUES = {code: Translations.load(str(ROOT / "translations"), [catalogue_name(code)]) for code in LANGS}
 
 
 def say(lang: str, text: str) -> str:
-    """What the app shows for an English source text in `lang` (the English itself while untranslated)."""
-    return _FRENCH.gettext(text) if lang == "fr" else text
+    """What the app shows for an English source text in `lang`."""
+    return _CATALOGUES[lang].gettext(text) if lang != "en" else text
 
 
 def squash(text: str) -> str:
@@ -94,6 +99,9 @@ def assert_ccb_with_amount(page, lang: str):
     if lang == "fr":  # the French catalogue is complete: these must really be French
         assert page.locator("h1").inner_text().strip() == "Vos résultats"
         assert ccb.locator("h3").inner_text().strip() == "Allocation canadienne pour enfants"
+    elif lang != "en":  # every catalogue is complete: the page is not English
+        assert say(lang, "Your results") != "Your results"
+        assert say(lang, "Canada Child Benefit") != "Canada Child Benefit"
     amount = squash(ccb.locator(".amount strong").inner_text())
     assert re.search(r"[1-9][\d.,]*\$|\$[1-9][\d.,]*", amount), f"no amount for the CCB: {amount!r}"
 
@@ -222,7 +230,7 @@ class Keyboard:
         self.enter()
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", KEYBOARD_LANGS)
 def test_a_family_reaches_results_by_keyboard_only(page, vocabulary, lang):
     keys = Keyboard(page)
     page.goto(f"/{lang}/")
@@ -296,7 +304,7 @@ def test_a_family_reaches_results_by_keyboard_only(page, vocabulary, lang):
     if lang == "fr":
         assert say("fr", "Check your answers") == "Vérifiez vos réponses"
         assert squash(check_row(page, "filed_taxes")) == "Oui"
-    assert squash(check_row(page, "family_net_income")) in ("$22,000", "22000$")
+    assert squash(check_row(page, "family_net_income")) == squash(Formatter(LANGUAGES[lang][0]).money(22000))
     keys.tab_to(SEE_RESULTS)
     keys.enter()
     assert_ccb_with_amount(page, lang)
@@ -340,12 +348,16 @@ def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
             assert page.locator("details[open]").count() == page.locator("details").count() > 0
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{what} page is {width} px wide at a 320 px viewport ({page.url})"
+        assert page.get_attribute("html", "lang") == lang, what
+        assert page.get_attribute("html", "dir") == LANGUAGES[lang][2], what
         seen.append(what)
 
     walk(page, lang, vocabulary, visit=fits)
     for path, kind in (("programs/ccb", "program page"), ("programs/income_support", "program page 2"),
-                       ("programs", "programs list"), ("questions", "questions page")):
+                       ("programs", "programs list"), ("questions", "questions page"), ("languages", "languages")):
         page.goto(f"/{lang}/{path}")
+        if kind == "languages":
+            page.locator(".language-menu summary").click()  # the menu open, every language listed
         fits(page, kind)
     page.goto(f"/{lang}/no-such-page")
     fits(page, "not found")
@@ -359,7 +371,8 @@ def test_every_page_fits_320_css_pixels(new_page, vocabulary, lang):
 PAGE_TYPES = ["start", "text question", "radio question", "money question", "checklist question", "error summary",
               "check answers", "results", "results with every disclosure open", "results with not-eligible open",
               "results with unlocks", "program page", "start with a bad saved file", "programs list",
-              "programs list filtered", "questions page", "not found"]
+              "programs list filtered", "questions page", "not found", "languages page",
+              "start with the language menu open"]
 
 
 def axe_violations(page) -> list[dict]:
@@ -437,6 +450,12 @@ class AxeReports:
             found["programs list filtered"] = axe_violations(page)
             page.goto(f"/{lang}/questions")
             found["questions page"] = axe_violations(page)
+            page.goto(f"/{lang}/languages")
+            found["languages page"] = axe_violations(page)
+            page.goto(f"/{lang}/")
+            page.locator(".language-menu summary").click()
+            assert page.locator(".language-menu[open] .language-list a").count() == len(LANGS) - 1
+            found["start with the language menu open"] = axe_violations(page)
             page.goto(f"/{lang}/")
             page.set_input_files("#answers_file", files=[{"name": "photo.json", "mimeType": "application/json",
                                                           "buffer": b"not a saved file"}])
@@ -462,6 +481,33 @@ def test_no_wcag_violations(axe_reports, lang, page_type):
     violations = axe_reports.violations(lang, page_type)
     assert not violations, f"{page_type} ({lang}): " + "\n".join(
         f"{v['id']} [{v['impact']}] {v['help']}: {v['targets']}" for v in violations)
+
+
+# --- Fonts and right to left -------------------------------------------------------------------------
+
+def test_every_script_has_a_font():
+    """Each script we write in has an installed font, so no page shows empty boxes."""
+    missing = missing_fonts()
+    if missing:
+        pytest.skip(f"no font for {', '.join(missing)}: pages in those scripts cannot be checked by eye or print")
+
+
+def test_right_to_left_pages_mirror(new_page, vocabulary):
+    """In Arabic the page runs right to left: the brand at the right, form fields and the error summary's
+    border on the right, the results' coloured edge on the right, and money with its digits kept left to right."""
+    page = new_page(viewport={"width": 800, "height": 900})
+    page.goto("/ar/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    brand = page.locator(".brand").bounding_box()
+    assert brand["x"] + brand["width"] > 800 - 200, "the brand is not at the right-hand start of the header"
+    page.goto("/en/")
+    assert page.locator(".brand").bounding_box()["x"] < 200
+    walk(page, "ar", vocabulary)
+    row = page.locator("section[aria-labelledby=eligible-heading] article").first
+    assert row.evaluate("e => getComputedStyle(e).borderRightWidth") == "6px"
+    assert row.evaluate("e => getComputedStyle(e).borderLeftWidth") == "1px"
+    amount = page.locator("section[aria-labelledby=eligible-heading] .amount").first.inner_text()
+    assert re.search(r"\d[\d,.]*\s?\$|\$\s?\d", amount), amount
 
 
 # --- Language toggle ----------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """No request ever yields a 5xx, and every response carries the security headers."""
 
+import html as html_module
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -44,13 +46,25 @@ def test_huge_numbers_in_carried_answers_never_break_a_page(client, value):
             assert_secure(response)
 
 
-@pytest.mark.parametrize("typed", ["9" * 400, "1e309", "١٢٣", "9" * 39])
+@pytest.mark.parametrize("typed", ["9" * 400, "1e309", "\u0661\u0662\u0663\u0664\u0665" * 80, "9" * 39])
 def test_huge_numbers_typed_into_a_box_get_a_message(client, typed):
     data = {"answers": json.dumps({k: v for k, v in FAMILY.items() if k != "family_net_income"}),
-            "q": "family_net_income", "value-0": typed}
+            "q": "family_net_income", "family_net_income-0": typed}
     response = client.post("/en/answer", data=data)
     assert response.status_code == 200
-    assert "Enter a" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "error-summary" in html and "Enter a" in html
+
+
+def test_digits_of_another_script_are_read(client):
+    """Arabic-Indic digits typed on an Arabic keyboard are a number like any other."""
+    data = {"answers": json.dumps({k: v for k, v in FAMILY.items() if k != "family_net_income"}),
+            "q": "family_net_income", "family_net_income-0": "\u0662\u0662\u0660\u0660\u0660"}
+    response = client.post("/ar/answer", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    carried = json.loads(html_module.unescape(re.search(r'name="answers" value="([^"]*)"', html).group(1)))
+    assert "error-summary" not in html and carried["family_net_income"] == 22000
 
 
 def test_errors_redirects_and_static_files_carry_the_headers(client):

@@ -130,7 +130,7 @@ def test_canaries_leave_no_trace(server):
     base, logs, before = server
     vocabulary = load_ruleset(RULES_DIR).vocabulary
     client = HttpClient(base)
-    for lang in ("en", "fr"):
+    for lang in ("en", "fr", "ar"):  # "ar": a right-to-left language too
         asked, _, results = walk(client, lang, HOUSEHOLD, vocabulary)
         assert results.status_code == 200
         questions = {q for key in asked for q in key.split(",")}
