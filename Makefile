@@ -20,7 +20,7 @@ DIGEST := static/cache_manifest.json
 STATIC_SOURCES := $(filter-out $(wildcard static/*-????????????????????????????????.*) static/cache_manifest.json,\
 	$(wildcard static/*.css static/*.js static/*.svg))
 
-.PHONY: run serve test lint bench bench-web bench-impact bench-phone fuzz crosscheck translations clean
+.PHONY: run serve test lint bench bench-web bench-impact bench-phone fuzz-api fuzz crosscheck translations clean
 
 # Installs exactly what the lock says (pip checks every hash), then the project itself without
 # dependencies (editable, for its `flask rules` and babel entry points), built with the locked
@@ -84,6 +84,10 @@ bench-web: $(STAMP) $(MO) $(DIGEST)
 # A one-parameter change previewed over the synthetic population (benchmarks/impact.py).
 bench-impact: $(STAMP)
 	$(BIN)/python benchmarks/impact.py
+
+# Schemathesis against the API of a real gunicorn: 2,000 valid and 2,000 invalid cases per operation.
+fuzz-api: $(STAMP) $(MO) $(DIGEST)
+	API_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -s tests/web/api/test_fuzz.py
 
 bench-phone: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/python benchmarks/phone.py

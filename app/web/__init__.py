@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; anything bigger is refused
         MAX_FORM_PARTS=200,
         SCREENING_DATE=None,  # a fixed date (YYYY-MM-DD) for tests; otherwise today
+        API_CORS_ORIGINS=(),  # origins allowed to call /api/v1 from a browser; none unless configured
     )
     if config:
         app.config.update(config)
@@ -53,12 +54,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["explorers"] = {code: Explorer(ruleset, explainer)
                                    for code, explainer in app.extensions["explainers"].items()}
+    from .api import bp as api
     from .explorer import bp as explorer
     from .questionnaire import bp as questionnaire
     from .questionnaire.cards import card_memos
 
     app.register_blueprint(questionnaire)
     app.register_blueprint(explorer)
+    app.register_blueprint(api)
     app.extensions["cards"] = card_memos(app)
     errors.install(app)
     assets.install(app)

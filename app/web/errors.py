@@ -13,6 +13,14 @@ log = logging.getLogger("benefits_finder")
 
 
 def http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        from .api.problems import problem
+
+        response = problem(error.code or 500, error.description or "")
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:  # a 405 says what is allowed (RFC 9110)
+            response.headers["Allow"] = ", ".join(allowed)
+        return response
     if not g.get("lang"):
         # No route matched, so the language was not read yet: take it from the address.
         languages.use(languages.language_of_path(request.path))
@@ -27,6 +35,10 @@ def unreadable_body(error: Exception):
 def unexpected_error(error: Exception):
     # Logged without the request body, the query or the headers: answers never reach a log.
     log.error("unexpected error on %r: %s", request.path[:200], type(error).__name__)
+    if request.path.startswith("/api/"):
+        from .api.problems import problem
+
+        return problem(500)
     if not g.get("lang"):
         languages.use(languages.language_of_path(request.path))
     return render_template("error.html", page_kind="error", code=500), 500
