@@ -159,6 +159,9 @@ def _problems(*codes) -> dict:
             for code in codes}
 
 
+# Answered by the server (gunicorn's request-line limit) before the app sees the request.
+SERVER_LIMITS = {"414": {"description": "The address is too long (answered by the server before the app)"}}
+
 LANG_PARAMETER = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
                   "description": "The language of names and sentences (en, fr, es, ...); default English."}
 
@@ -179,28 +182,30 @@ def openapi(vocabulary, languages: list[str], program_ids: list[str]) -> dict:
                 "parameters": [lang],
                 "requestBody": dict(body, content=_json("ScreenRequest")),
                 "responses": {"200": {"description": "Results", "content": _json("ScreenResponse")},
-                              **_problems(400, 413, 415, 422)}}},
+                              **_problems(400, 413, 415, 422), **SERVER_LIMITS}}},
             "/next": {"post": {
                 "operationId": "next", "summary": "The next questions to ask, on one page's topic",
                 "parameters": [lang],
                 "requestBody": dict(body, content=_json("NextRequest")),
                 "responses": {"200": {"description": "Questions", "content": _json("NextResponse")},
-                              **_problems(400, 413, 415, 422)}}},
+                              **_problems(400, 413, 415, 422), **SERVER_LIMITS}}},
             "/programs": {"get": {
                 "operationId": "programs", "summary": "Every program", "parameters": [lang],
                 "responses": {"200": {"description": "Programs", "content": {"application/json": {"schema": {
-                    "type": "array", "items": {"$ref": "#/components/schemas/Program"}}}}}, **_problems(400)}}},
+                    "type": "array", "items": {"$ref": "#/components/schemas/Program"}}}}},
+                              **_problems(400), **SERVER_LIMITS}}},
             "/programs/{id}": {"get": {
                 "operationId": "program", "summary": "One program",
                 "parameters": [lang, {"name": "id", "in": "path", "required": True,
                                        "schema": {"type": "string", "enum": program_ids}}],
                 "responses": {"200": {"description": "The program", "content": _json("Program")},
-                              **_problems(400, 404)}}},
+                              **_problems(400, 404), **SERVER_LIMITS}}},
             "/questions": {"get": {
                 "operationId": "questions", "summary": "Every question and the programs that read it",
                 "parameters": [lang],
                 "responses": {"200": {"description": "Questions", "content": {"application/json": {"schema": {
-                    "type": "array", "items": {"$ref": "#/components/schemas/Question"}}}}}, **_problems(400)}}},
+                    "type": "array", "items": {"$ref": "#/components/schemas/Question"}}}}},
+                              **_problems(400), **SERVER_LIMITS}}},
         },
         "components": {"schemas": {**request_schemas(vocabulary), **RESPONSE_SCHEMAS}},
     }

@@ -27,6 +27,7 @@ LANGUAGES = {
     "zh-Hant": ("zh_Hant_HK", "繁體中文", "ltr"),
     "ar": ("ar", "العربية", "rtl"),
     "uk": ("uk_UA", "Українська", "ltr"),
+    "vi": ("vi_VN", "Tiếng Việt", "ltr"),
 }
 DEFAULT = "en"
 STATUS_FILE = "status.yaml"  # who has reviewed each catalogue, beside the catalogues
