@@ -253,6 +253,46 @@ def impact(ref: str, baseline_dir: Path | None, population: int | None, seed: in
     sys.exit(1 if found.any_change else 0)
 
 
+@rules.command("batch")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where the results go: .csv, .jsonl or .parquet.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rows that could not be screened (default: OUTPUT with .errors.csv), only if there are any.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Screen every row as of this date (default: each row's date column, else today).")
+@rules_option
+def batch(source: Path, output: Path, errors_path: Path | None, on, rules_dir: Path):
+    """Screen every household in a caseload file (CSV, JSON Lines or Parquet), one result row each.
+
+    Streams: memory stays flat for any file size. A row that cannot be read goes to the error file
+    with its row number; the run goes on. Exit 0 when every row was screened, 1 when some went to the
+    error file, 2 when the files cannot be used."""
+    from app.services import batch as batches
+
+    try:
+        in_format, out_format = batches.file_format(source), batches.file_format(output)
+    except batches.BatchError as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(2)
+    ruleset = _load(rules_dir, status=2)
+    errors = batches.ErrorFile(errors_path or output.with_name(output.stem + ".errors.csv"))
+    writer = batches.Writer(output, out_format, batches.output_columns(ruleset))
+    progress = batches.Progress()
+    date = on.date() if on else None
+    with click.progressbar(length=batches.total_size(source, in_format), label="Screening", file=sys.stderr,
+                           show_pos=in_format == "parquet") as bar:
+        rows = batches.read_rows(source, in_format, bar.update)
+        for row in batches.screen_rows(ruleset, rows, date, errors, progress):
+            writer.write(row)
+    writer.close()
+    errors.close()
+    click.echo(f"{progress.screened:,} household(s) screened into {output}"
+               + (f"; {progress.failed:,} row(s) could not be read: see {errors.path}" if progress.failed else "."),
+               err=True)
+    sys.exit(1 if progress.failed else 0)
+
+
 @rules.command("schema")
 @click.argument("kind", type=click.Choice(sorted(SCHEMA_FILES)), required=False)
 def schema(kind):

@@ -80,6 +80,91 @@ def read_household(data, vocabulary) -> Household:
     return Household(data["answers"], answers, date, description if isinstance(description, str) else "")
 
 
+# -- flat columns: a row of a caseload file (CSV, Parquet) ----------------------------------------
+
+TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+def column_names(vocabulary) -> list[str]:
+    """The flat layout: each household question by its id (region), one person's facts as
+    group.fact (you.age), a list's people numbered from 0 (children.0.age … children.11.age)."""
+    names = list(vocabulary.facts)
+    for group in vocabulary.groups.values():
+        if group.kind == "union":
+            continue
+        for index in range(group.maximum if group.kind == "list" else 1):
+            prefix = f"{group.id}.{index}." if group.kind == "list" else f"{group.id}."
+            names += [prefix + name for name in group.facts]
+    return names
+
+
+def read_columns(row: dict, vocabulary) -> Household:
+    """A household from flat columns (see ``column_names``). An empty cell is not answered; text
+    cells are read as their question's type ("yes", "12000", "dont_know"). A person appears when any of
+    their cells is filled; children are the numbered people with a filled cell. Raises HouseholdInvalid
+    naming the columns at fault."""
+    raw: dict = {}
+    problems = []
+    for column, cell in row.items():
+        if cell is None or (isinstance(cell, str) and not cell.strip()) or column in ("id", "date"):
+            continue
+        parts = str(column).split(".")
+        if len(parts) == 1:
+            fact = vocabulary.facts.get(parts[0])
+            target, name = raw, parts[0]
+        else:
+            group = vocabulary.groups.get(parts[0])
+            if group is None or group.kind == "union" or (group.kind == "list") != (len(parts) == 3):
+                problems.append(f"column '{column}' is not a question we ask")
+                continue
+            fact = group.facts.get(parts[-1])
+            if group.kind == "list":
+                if not parts[1].isdigit() or int(parts[1]) >= group.maximum:
+                    problems.append(f"column '{column}': people are numbered 0 to {group.maximum - 1}")
+                    continue
+                people = raw.setdefault(group.id, {})
+                target = people.setdefault(int(parts[1]), {})
+            else:
+                target = raw.setdefault(group.id, {})
+            name = parts[-1]
+        if fact is None:
+            problems.append(f"column '{column}' is not a question we ask")
+            continue
+        target[name] = _cell(cell, fact)
+    if problems:
+        raise HouseholdInvalid(problems)
+    for group in vocabulary.groups.values():
+        if group.kind == "list" and isinstance(raw.get(group.id), dict):
+            raw[group.id] = [person for _, person in sorted(raw[group.id].items())]
+    date = row.get("date")
+    data = {"answers": raw}
+    if date not in (None, ""):
+        data["date"] = str(date)[:10]
+    try:
+        return read_household(data, vocabulary)
+    except HouseholdInvalid as invalid:
+        raise HouseholdInvalid([p.replace("answer '", "column '") for p in invalid.problems]) from None
+
+
+def _cell(cell, fact):
+    """A cell as an answer: text is read by the question's type; anything else is passed as it is."""
+    if not isinstance(cell, str):
+        return cell
+    text = cell.strip()
+    if text.lower() == "dont_know":
+        return "dont_know"
+    if fact.type == "yesno":
+        lowered = text.lower()
+        return True if lowered in TRUE_WORDS else False if lowered in FALSE_WORDS else text
+    if fact.type in ("number", "money"):
+        try:
+            value = float(text.replace(",", "").replace("$", ""))
+        except ValueError:
+            return text
+        return int(value) if value.is_integer() else value
+    return text
+
+
 # -- forgiving: answers carried in a form ------------------------------------------------------
 
 
