@@ -118,25 +118,26 @@ def table(impact, setting: Setting) -> str:
 
 # -- HTML ---------------------------------------------------------------------------------------
 
-CHART_WIDTH, LABEL_WIDTH, BAR_HEIGHT = 760, 300, 26
+CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, BAR_HEIGHT = 860, 300, 130, 26
 
 
 def chart(impact) -> dict:
-    """Bars of the yearly money change per program, drawn from a zero line (SVG coordinates)."""
+    """Bars of the yearly money change per program from a zero line, the program's name on the left
+    and the figure in a column on the right (SVG coordinates)."""
     changed = impact.changed
     biggest = max((abs(p.yearly_change) for p in changed), default=0) or 1
-    half = (CHART_WIDTH - LABEL_WIDTH) / 2 - 70
-    zero = LABEL_WIDTH + (CHART_WIDTH - LABEL_WIDTH) / 2
+    area = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    half = area / 2 - 10
+    zero = LABEL_WIDTH + area / 2
     bars = []
     for index, program in enumerate(changed):
         length = abs(program.yearly_change) / biggest * half
         x = zero if program.yearly_change >= 0 else zero - length
         bars.append({"name": program.name, "y": 10 + index * BAR_HEIGHT, "x": round(x, 1),
                      "width": round(max(length, 1), 1), "up": program.yearly_change >= 0,
-                     "label": _fmt.signed_dollars(program.yearly_change),
-                     "label_x": round(zero + length + 6 if program.yearly_change >= 0 else zero - length - 6, 1)})
+                     "label": _fmt.signed_dollars(program.yearly_change)})
     return {"width": CHART_WIDTH, "height": 20 + len(changed) * BAR_HEIGHT, "zero": zero, "bars": bars,
-            "label_width": LABEL_WIDTH}
+            "label_width": LABEL_WIDTH, "value_x": CHART_WIDTH - 4}
 
 
 def html(impact, setting: Setting, generated: dt.datetime | None = None) -> str:
