@@ -23,6 +23,7 @@ LANGUAGES = {
     "fr": ("fr_CA", "Français", "ltr"),
     "es": ("es_419", "Español", "ltr"),
     "tl": ("fil_PH", "Tagalog", "ltr"),
+    "pa": ("pa_Guru_IN", "ਪੰਜਾਬੀ", "ltr"),
     "zh-Hans": ("zh_Hans_CN", "简体中文", "ltr"),
     "zh-Hant": ("zh_Hant_HK", "繁體中文", "ltr"),
     "ar": ("ar", "العربية", "rtl"),
