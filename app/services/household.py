@@ -227,7 +227,7 @@ def with_answer(household: Household, vocabulary, qid, value) -> Household:
 
     ``value`` is the answer for a single fact; for a fact about each member of a list
     group it is a list with one answer per member; for a group's size it is the number
-    of people (or "dont_know")."""
+    of people (or "dont_know"). None takes an answer away."""
     typed = vocabulary.qid(qid)
     raw = copy.deepcopy(household.raw)
     if typed is None:
@@ -244,7 +244,9 @@ def with_answer(household: Household, vocabulary, qid, value) -> Household:
             person[typed.fact] = value
             raw[typed.group] = person
     elif typed.group is not None:  # how many people in a list group
-        if value == "dont_know":
+        if value is None:  # not answered (a field left empty on the caseworker's page)
+            raw.pop(typed.group, None)
+        elif value == "dont_know":
             raw[typed.group] = "dont_know"
         else:
             people = raw.get(typed.group) if isinstance(raw.get(typed.group), list) else []

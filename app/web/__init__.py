@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["explorers"] = {code: Explorer(ruleset, explainer)
                                    for code, explainer in app.extensions["explainers"].items()}
     from .api import bp as api
+    from .caseworker import bp as caseworker
     from .explorer import bp as explorer
     from .questionnaire import bp as questionnaire
     from .questionnaire.cards import card_memos
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(questionnaire)
     app.register_blueprint(explorer)
     app.register_blueprint(api)
+    app.register_blueprint(caseworker)
     app.extensions["cards"] = card_memos(app)
     errors.install(app)
     assets.install(app)

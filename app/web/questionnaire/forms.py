@@ -270,20 +270,35 @@ def _prefill(form, q: Question, current) -> None:
             field.data = str(value)
 
 
-def read_answers(form, page: Page):
+def read_answers(form, page: Page, blank_ok: bool = False):
     """Check the posted fields. Returns (answers, errors): answers maps each question id to its
-    answer; errors maps a field name to a message."""
+    answer; errors maps a field name to a message. With ``blank_ok`` (the caseworker's page) an
+    empty field is an answer not given (None), and the answers that fit come back with the errors."""
     errors: dict[str, str] = {}
     answers = {}
     for q in page.questions:
         given = []
         for index in range(len(q.people)):
+            if blank_ok and _blank(form, q, index):
+                given.append(None)
+                continue
             answer, message = _read_one(form, q, index)
             if message:
                 errors[q.name(index)] = message
             given.append(answer)
         answers[q.qid] = given if q.per_person else given[0]
+    if blank_ok:
+        return answers, errors
     return (None, errors) if errors else (answers, {})
+
+
+def _blank(form, q: Question, index: int) -> bool:
+    """Nothing typed or chosen, and "I don't know" not ticked."""
+    if q.ticked:
+        return False
+    data = form[q.name(index)].data
+    dont_know = form._fields.get(q.dont_know_name(index))
+    return not (data.strip() if isinstance(data, str) else data) and not (dont_know and dont_know.data)
 
 
 def _read_one(form, q: Question, index: int):

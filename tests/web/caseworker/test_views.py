@@ -1,0 +1,119 @@
+"""The caseworker's workspace: one dense page, results beside it, answers kept through everything."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+
+from ...pages import Page, fields_for
+
+COUPLE_THREE_CHILDREN = {
+    "region": "edmonton", "status_in_canada": "citizen", "in_canada_18_months": True, "has_partner": True,
+    "widowed": False, "housing": "rent", "monthly_rent": 1650,
+    "you": {"age": 36, "dtc": False, "working_income": 31000, "years_in_canada": 18, "cannot_work": False,
+            "paid_into_cpp": True},
+    "partner": {"age": 34, "dtc": False, "working_income": 9000, "years_in_canada": 16, "cannot_work": False,
+                "paid_into_cpp": True},
+    "children": [{"age": 1, "dtc": False}, {"age": 6, "dtc": True}, {"age": 11, "dtc": False}],
+    "student": "not_in_school", "pregnant": False, "has_dental_insurance": False, "pays_child_care": True,
+    "gets_income_support": False, "gets_aish": False, "filed_taxes": True, "family_net_income": 38000,
+    "victim_of_crime": False,
+}
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"TESTING": True, "SCREENING_DATE": "2026-11-25"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def shown_questions(form: dict) -> list[str]:
+    names = [n for n in form["fields"] if n and re.fullmatch(r".+-\d+", n)]
+    return list(dict.fromkeys(n.rsplit("-", 1)[0] for n in names))
+
+
+def fill(client, vocabulary, household, lang="en", rounds=8):
+    """Answer what the page shows from the household, "Update results", again until nothing new shows."""
+    response = client.get(f"/{lang}/caseworker")
+    for _ in range(rounds):
+        page = Page(response.get_data(as_text=True))
+        form = page.form("/caseworker")
+        qids = shown_questions(form)
+        data = dict(Page.hidden(form))
+        for qid in qids:
+            top = qid.split(".")[0]
+            if top in household or qid in household:
+                data.update(fields_for(qid, household, vocabulary, form))
+        response = client.post(f"/{lang}/caseworker", data=data)
+        assert response.status_code == 200
+        if shown_questions(Page(response.get_data(as_text=True)).form("/caseworker")) == qids:
+            break
+    return response
+
+
+def test_an_empty_workspace_asks_and_stores_nothing(client):
+    response = client.get("/en/caseworker")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    assert "<h1>Caseworker workspace</h1>" in html and 'id="workspace"' in html
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_full_household_gets_its_results_beside_the_form(app, client):
+    vocabulary = app.extensions["ruleset"].vocabulary
+    response = fill(client, vocabulary, COUPLE_THREE_CHILDREN)
+    html = response.get_data(as_text=True)
+    results = html.split('id="results-heading"', 1)[1]
+    assert "Canada Child Benefit" in results.split("<h3>", 2)[1]  # under "Likely"
+    assert re.search(r"\$[\d,]+ a year", results)
+    print(f"\nworkspace HTML for a couple with three children: {len(html.encode()) / 1024:.1f} KB")
+    assert len(html.encode()) < 60 * 1024
+
+
+def test_bad_input_gets_a_message_beside_it_and_keeps_the_rest(app, client):
+    vocabulary = app.extensions["ruleset"].vocabulary
+    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
+    form = page.form("/caseworker")
+    data = dict(Page.hidden(form))
+    for qid in shown_questions(form):
+        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+    data["family_net_income-0"] = "lots"
+    response = client.post("/en/caseworker", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "error-summary" in html
+    assert 'id="family_net_income-0-error"' in html and 'value="lots"' in html
+    assert 'value="1650"' in html  # the rent, typed before, still there
+
+
+def test_switching_language_keeps_every_answer_even_unsaved(app, client):
+    vocabulary = app.extensions["ruleset"].vocabulary
+    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
+    form = page.form("/caseworker")
+    data = dict(Page.hidden(form))
+    for qid in shown_questions(form):
+        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+    data["monthly_rent-0"] = "1700"  # typed, not yet "Update results"
+    french = client.post("/fr/caseworker", data=data)
+    html = french.get_data(as_text=True)
+    assert french.status_code == 200 and 'lang="fr"' in html
+    assert 'value="1700"' in html and "Allocation canadienne pour enfants" in html
+
+
+def test_an_emptied_field_takes_the_answer_away(app, client):
+    vocabulary = app.extensions["ruleset"].vocabulary
+    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
+    form = page.form("/caseworker")
+    data = dict(Page.hidden(form))
+    for qid in shown_questions(form):
+        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+    data["family_net_income-0"] = ""
+    html = client.post("/en/caseworker", data=data).get_data(as_text=True)
+    assert "error-summary" not in html
+    assert '"family_net_income"' not in Page.hidden(Page(html).form("/caseworker"))["answers"]
