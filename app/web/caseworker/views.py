@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import current_app, g, render_template, request
 
 from app.engine import plan, screen
+from app.services.answers_file import DAMAGED, AnswersFileProblem, read_answers_file, write_answers_file
 from app.services.cliff import cliff
-from app.services.household import current_answer, keep_what_fits
-from app.services.whatif import unlocks
+from app.services.household import current_answer, keep_what_fits, with_answer
+from app.services.whatif import compare, unlocks
 from app.web import languages
-from app.web.questionnaire.carried import Carried, read_carried
+from app.web.questionnaire.carried import MAX_FIELD, Carried, read_carried
 from app.web.questionnaire.forms import build_form, build_page, read_answers
+from app.web.questionnaire.saved import uploaded_file
 from app.web.security import no_store
 
 from . import bp
@@ -26,20 +28,95 @@ def ruleset():
 @bp.route("/<lang>/caseworker", methods=["GET", "POST"])
 def workspace():
     """GET: an empty workspace. POST ("Update results", or another language): the fields as posted."""
-    vocabulary = ruleset().vocabulary
     if request.method == "GET":
-        state = Carried(keep_what_fits({}, vocabulary, owned=True), [])
-        return _render(state, None, {})
+        return _render(_empty(), None, {})
+    state, posted, errors = _posted_state()
+    if errors:  # show what was typed, with the messages, and results from the answers that fit
+        return _render(state, posted, errors)
+    return _render(state, None, {})
+
+
+def _empty() -> Carried:
+    return Carried(keep_what_fits({}, ruleset().vocabulary, owned=True), [])
+
+
+def _posted_state():
+    """The answers as the page was rendered (carried), with every posted field applied: (state, (page,
+    form) as posted, errors). A field with a message keeps its earlier answer."""
+    vocabulary = ruleset().vocabulary
     state = read_carried(request.form, vocabulary)
     page = _page(state)
-    errors: dict = {}
-    if page is not None:
-        form = build_form(page, formdata=request.form)
-        answers, errors = read_answers(form, page, blank_ok=True)
-        state = state.answered(vocabulary, page.key, {qid: value for qid, value in answers.items()})
-        if errors:  # show what was typed, with the messages, and results from the answers that fit
-            return _render(state, (page, form), errors)
+    if page is None:
+        return state, None, {}
+    form = build_form(page, formdata=request.form)
+    answers, errors = read_answers(form, page, blank_ok=True)
+    wrong = _errors_of(errors)
+    state = state.answered(vocabulary, page.key, {q: v for q, v in answers.items() if q not in wrong})
+    return state, (page, form), errors
+
+
+@bp.post("/<lang>/caseworker/save")
+def save():
+    """The client's answers as a file to keep (the same file the family's pages save); nothing on the server."""
+    state, _posted, _errors = _posted_state()
+    day = current_app.config["TODAY"]()
+    response = current_app.response_class(write_answers_file(state.raw, day), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="benefits-answers-{day.isoformat()}.json"'
+    return no_store(response)
+
+
+@bp.post("/<lang>/caseworker/load")
+def load():
+    """A saved answers file brought back: the workspace with those answers, or a message by the upload."""
+    try:
+        household = read_answers_file(uploaded_file(), ruleset().vocabulary)
+        state = Carried(household, [])
+        if len(state.encode_answers()) > MAX_FIELD:
+            raise AnswersFileProblem(DAMAGED)
+    except AnswersFileProblem as problem:
+        return _render(_empty(), None, {}, load_error=languages.gettext(problem.message), status=400)
     return _render(state, None, {})
+
+
+@bp.post("/<lang>/caseworker/print")
+def printout():
+    """The client's printout: the page's language beside a second one, from the answers as posted."""
+    state, _posted, _errors = _posted_state()  # what fits; a typing slip keeps the earlier answer
+    day = current_app.config["TODAY"]()
+    all_languages = languages.languages()
+    wanted = request.form.get("second", "")
+    second = wanted if wanted in all_languages and wanted != g.lang else ("fr" if g.lang == "en" else "en")
+    screened = screen(ruleset(), state.answers, day)
+    explainers = current_app.extensions["explainers"]
+    view = explainers[g.lang].results(screened, state.answers)
+    second_view = explainers[second].results(screened, state.answers)
+    html = render_template("caseworker/print.html", page_kind="print", state=state, view=view,
+                           second=all_languages[second], second_view=second_view, day=day,
+                           rows=explainers[g.lang].answer_rows(state.household),
+                           screening_date=languages.current().formatter.date(day))
+    return no_store(current_app.make_response(html))
+
+
+def _errors_of(errors: dict) -> set:
+    """The question ids of fields with a message ("family_net_income-0" is family_net_income)."""
+    return {name.rsplit("-", 1)[0] for name in errors}
+
+
+def _scenario_questions() -> list[dict]:
+    vocabulary = ruleset().vocabulary
+    explainer = current_app.extensions["explainers"][g.lang]
+    language = languages.current()
+    found = []
+    for qid in SCENARIO_QUESTIONS:
+        fact = vocabulary.question(qid)
+        label = explainer.question(qid) or language.translate(fact.label)
+        if "." in qid:
+            person = language.gettext("You") if qid.startswith("you.") else language.gettext("Your partner")
+            label = f"{person}: {label}"
+        choices = [(value, language.translate(text)) for value, text in fact.choices] if fact.type == "choice" else \
+            [("yes", language.gettext("Yes")), ("no", language.gettext("No"))] if fact.type == "yesno" else []
+        found.append({"qid": qid, "label": label, "type": fact.type, "choices": choices})
+    return found
 
 
 def _page(state):
@@ -57,7 +134,80 @@ def _page(state):
     return build_page(vocabulary, interview, state.answers, qids, languages.current(), sections=False)
 
 
-def _render(state, posted, errors):
+# What a caseworker tries most ("what if she takes the extra shifts?", "what if they move?"): each
+# scenario changes any of these; an empty box changes nothing.
+SCENARIO_QUESTIONS = ("family_net_income", "you.working_income", "partner.working_income", "monthly_rent",
+                      "region", "has_partner")
+SCENARIOS = ("a", "b")
+
+
+def _scenarios(state, form) -> list[dict]:
+    """Each scenario as posted: what was typed, the answers it changes, and a message per box at fault."""
+    vocabulary = ruleset().vocabulary
+    fmt = languages.current().formatter
+    _ = languages.gettext
+    found = []
+    for key in SCENARIOS:
+        typed, changes, errors = {}, {}, {}
+        for qid in SCENARIO_QUESTIONS:
+            name = f"whatif-{key}-{qid}"
+            text = (form.get(name) or "").strip()[:40] if form else ""
+            typed[qid] = text
+            if not text:
+                continue
+            fact = vocabulary.question(qid)
+            if fact.type == "money":
+                try:
+                    value = fmt.read_money(text)
+                except ValueError:
+                    errors[name] = _("Enter an amount in dollars, like 25,000 or 1,234.50")
+                    continue
+                if value < 0 or (fact.maximum is not None and value > fact.maximum):
+                    errors[name] = _("Enter an amount from %(low)s to %(high)s", low=fmt.money(0),
+                                     high=fmt.money(fact.maximum))
+                    continue
+                changes[qid] = value
+            elif fact.type == "choice" and text in fact.choice_values():
+                changes[qid] = text
+            elif fact.type == "yesno" and text in ("yes", "no"):
+                changes[qid] = text == "yes"
+        household = state.household
+        for qid, value in changes.items():
+            household = with_answer(household, vocabulary, qid, value)
+        found.append({"key": key, "typed": typed, "changes": changes, "errors": errors, "household": household})
+    return found
+
+
+def _compared(state, scenarios, explainer, day) -> dict | None:
+    """Programs whose status or amount moves in any scenario: now and in each, side by side."""
+    tried = [s for s in scenarios if s["changes"] and not s["errors"]]
+    if not tried:
+        return None
+    comparisons = [(s["key"], compare(ruleset(), state.answers, s["household"].answers, day)) for s in tried]
+    money = languages.current().formatter.whole_dollars
+    signed = languages.current().formatter.signed_dollars
+    moved = dict.fromkeys(c.program_id for _, comparison in comparisons for c in comparison.changed)
+    words = {"eligible": languages.gettext("Likely"), "maybe": languages.gettext("May be"),
+             "ineligible": languages.gettext("Cannot get"), "not_screened": "–"}
+
+    def cell(status, amount):
+        return words.get(status, status) + (f", {money(amount)}" if amount else "")
+
+    rows = []
+    for pid in moved:
+        by_key = {key: next(c for c in comparison.changes if c.program_id == pid) for key, comparison in comparisons}
+        first = next(iter(by_key.values()))
+        rows.append({"name": explainer.programs[pid].name if pid in explainer.programs else pid,
+                     "now": cell(first.status_before, first.yearly_before),
+                     "cells": [cell(c.status_after, c.yearly_after) for c in by_key.values()],
+                     "differences": [signed(c.difference) for c in by_key.values()]})
+    return {"keys": [key for key, _ in comparisons], "rows": rows,
+            "total_now": money(comparisons[0][1].total_before),
+            "totals": [money(c.total_after) for _, c in comparisons],
+            "differences": [signed(c.total_difference) for _, c in comparisons]}
+
+
+def _render(state, posted, errors, load_error: str = "", status: int = 200):
     day = current_app.config["TODAY"]()
     page, form = posted if posted else (_page(state), None)
     if page is not None and form is None:
@@ -74,7 +224,11 @@ def _render(state, posted, errors):
     view = explainer.results(screened, state.answers, unlocks(ruleset(), state.household, day, screened))
     curve = cliff(ruleset(), state.raw, day) if isinstance(state.raw.get("family_net_income"), (int, float)) else None
     chart = geometry(curve, languages.current().formatter, lambda pid: explainer.programs[pid].name) if curve else None
+    scenarios = _scenarios(state, request.form if request.method == "POST" and not load_error else None)
+    whatif_errors = {name: message for s in scenarios for name, message in s["errors"].items()}
     html = render_template("caseworker/workspace.html", page_kind="caseworker", state=state, page=page, form=form,
-                           sections=sections, errors=errors, view=view, chart=chart,
+                           sections=sections, errors=errors, view=view, chart=chart, scenarios=scenarios,
+                           whatif_errors=whatif_errors, compared=_compared(state, scenarios, explainer, day),
+                           scenario_questions=_scenario_questions(), load_error=load_error,
                            screening_date=languages.current().formatter.date(day))
-    return no_store(current_app.make_response(html))
+    return no_store(current_app.make_response((html, status)))

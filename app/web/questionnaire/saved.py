@@ -53,7 +53,7 @@ def resume():
     if request.method == "GET":
         return redirect(url_for("questionnaire.start"))
     try:
-        household = read_answers_file(_uploaded_file(), views.ruleset().vocabulary)
+        household = read_answers_file(uploaded_file(), views.ruleset().vocabulary)
         state = Carried(household, [])
         if len(state.encode_answers()) > MAX_FIELD:  # could not be carried to the next page
             raise AnswersFileProblem(DAMAGED)
@@ -62,7 +62,7 @@ def resume():
     return views.resume(state)
 
 
-def _uploaded_file() -> bytes:
+def uploaded_file() -> bytes:
     """The uploaded file's first bytes (at most one more than a saved file may have), read in memory."""
     limit = request.max_content_length
     length = request.content_length

@@ -117,3 +117,29 @@ def test_an_emptied_field_takes_the_answer_away(app, client):
     html = client.post("/en/caseworker", data=data).get_data(as_text=True)
     assert "error-summary" not in html
     assert '"family_net_income"' not in Page.hidden(Page(html).form("/caseworker"))["answers"]
+
+
+def test_what_if_compares_two_scenarios_with_now(app, client):
+    vocabulary = app.extensions["ruleset"].vocabulary
+    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
+    form = page.form("/caseworker")
+    data = dict(Page.hidden(form))
+    for qid in shown_questions(form):
+        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+    data["whatif-a-family_net_income"] = "60,000"  # the extra shifts
+    data["whatif-b-region"] = "calgary"  # a move
+    html = client.post("/en/caseworker", data=data).get_data(as_text=True)
+    table = html.split('class="figures compact whatif-table"', 1)[1].split("</table>", 1)[0]
+    assert "Scenario A" in table and "Scenario B" in table and "Total a year" in table
+    assert "Alberta Child and Family Benefit" in table  # less money at 60,000
+    assert "Calgary Fair Entry" in table or "Fair Entry" in table  # a Calgary program for scenario B
+    assert 'value="60,000"' in html  # the scenario is kept for the next update
+    assert Page.hidden(Page(html).form("/caseworker"))["answers"].count('"family_net_income":38000') == 1
+
+
+def test_a_bad_what_if_amount_is_named_and_nothing_breaks(app, client):
+    data = {"answers": "{}", "whatif-a-family_net_income": "lots"}
+    response = client.post("/en/caseworker", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'href="#whatif-a-family_net_income"' in html
+    assert 'id="whatif-a-family_net_income-error"' in html
