@@ -201,3 +201,24 @@ def test_saved_answers_go_only_to_the_person(server):
     time.sleep(0.5)  # let the log lines reach the files
 
     assert_no_trace([saved, *sent], logs, before, logged=["POST /en/save", "POST /fr/resume"])
+
+
+def test_the_caseworker_workspace_what_if_and_printout_leave_no_trace(server):
+    """The canaries typed into the workspace, a what-if scenario and the printout: in the pages, and
+    nowhere on the server (an Arabic page too: right to left)."""
+    import json
+
+    base, logs, before = server
+    client = HttpClient(base)
+    carried = json.dumps(HOUSEHOLD)
+    pages = []
+    for lang in ("en", "ar"):
+        workspace = client.post(f"/{lang}/caseworker", {"answers": carried, "whatif-a-family_net_income": "876543.21"})
+        assert workspace.status_code == 200
+        pages.append(workspace.get_data(as_text=True))
+        printout = client.post(f"/{lang}/caseworker/print", {"answers": carried, "second": "fr"})
+        assert printout.status_code == 200
+    assert any("876543.21" in page for page in pages)  # the scenario is kept in the page, where it may be
+    assert "Scenario A" in pages[0] and "987654.32" in pages[0]  # the answers carried on, not lost
+    time.sleep(0.5)
+    assert_no_trace(client.seen, logs, before, logged=["POST /en/caseworker", "POST /ar/caseworker/print"])

@@ -42,11 +42,13 @@ def _empty() -> Carried:
 
 def _posted_state():
     """The answers as the page was rendered (carried), with every posted field applied: (state, (page,
-    form) as posted, errors). A field with a message keeps its earlier answer."""
+    form) as posted, errors). A field with a message keeps its earlier answer. A post without the
+    page's fields (``fields=1`` marks them) keeps the carried answers as they are: an empty field
+    takes an answer away only when the page was really posted."""
     vocabulary = ruleset().vocabulary
     state = read_carried(request.form, vocabulary)
     page = _page(state)
-    if page is None:
+    if page is None or request.form.get("fields") != "1":  # only the answers (back from the printout)
         return state, None, {}
     form = build_form(page, formdata=request.form)
     answers, errors = read_answers(form, page, blank_ok=True)

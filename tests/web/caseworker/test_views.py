@@ -143,3 +143,12 @@ def test_a_bad_what_if_amount_is_named_and_nothing_breaks(app, client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'href="#whatif-a-family_net_income"' in html
     assert 'id="whatif-a-family_net_income-error"' in html
+
+
+def test_back_from_the_printout_keeps_every_answer(app, client):
+    """The printout's way back posts only the answers (no fields): nothing is taken away."""
+    vocabulary = app.extensions["ruleset"].vocabulary
+    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
+    answers = Page.hidden(page.form("/caseworker"))["answers"]
+    back = client.post("/en/caseworker", data={"answers": answers}).get_data(as_text=True)
+    assert Page.hidden(Page(back).form("/caseworker"))["answers"] == answers
