@@ -11,9 +11,37 @@
   var next = 1;
   var KEEP = 200;
 
+  // The caseworker's workspace: results (and the chart, and the what-if table) follow the answers as
+  // they change, without leaving the field being typed in. "Update results" still shows new questions.
+  var refreshing = null;
+  function refreshWorkspace(form) {
+    if (!window.fetch) { return; }
+    if (refreshing) { clearTimeout(refreshing); }
+    refreshing = setTimeout(function () {
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (!html) { return; }
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          [".workspace-results", "section.cliff", ".whatif-table"].forEach(function (selector) {
+            var now = document.querySelector(selector), then = doc.querySelector(selector);
+            if (now && then) { now.replaceWith(document.adoptNode(then)); }
+          });
+          var answers = doc.querySelector("#workspace input[name=answers]");
+          var mine = form.querySelector("input[name=answers]");
+          if (answers && mine) { mine.value = answers.value; }
+        })
+        .catch(function () { /* the Update button still works */ });
+    }, 400);
+  }
+
   function enhance() {
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
+    var workspace = document.getElementById("workspace");
+    if (workspace) {
+      workspace.addEventListener("change", function () { refreshWorkspace(workspace); });
+    }
     var printButton = document.querySelector(".print-button");
     if (printButton) {
       printButton.hidden = false;

@@ -224,7 +224,10 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200):
     explainer = current_app.extensions["explainers"][g.lang]
     screened = screen(ruleset(), state.answers, day)
     view = explainer.results(screened, state.answers, unlocks(ruleset(), state.household, day, screened))
-    curve = cliff(ruleset(), state.raw, day) if isinstance(state.raw.get("family_net_income"), (int, float)) else None
+    # The chart costs one screening per point (about 60 ms for 201): drawn when asked for, then kept.
+    wanted = request.method == "POST" and request.form.get("chart") == "1"
+    income_known = isinstance(state.raw.get("family_net_income"), (int, float))
+    curve = cliff(ruleset(), state.raw, day) if wanted and income_known else None
     chart = geometry(curve, languages.current().formatter, lambda pid: explainer.programs[pid].name) if curve else None
     scenarios = _scenarios(state, request.form if request.method == "POST" and not load_error else None)
     whatif_errors = {name: message for s in scenarios for name, message in s["errors"].items()}
@@ -232,5 +235,6 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200):
                            sections=sections, errors=errors, view=view, chart=chart, scenarios=scenarios,
                            whatif_errors=whatif_errors, compared=_compared(state, scenarios, explainer, day),
                            scenario_questions=_scenario_questions(), load_error=load_error,
+                           chart_wanted=wanted, income_known=income_known,
                            screening_date=languages.current().formatter.date(day))
     return no_store(current_app.make_response((html, status)))

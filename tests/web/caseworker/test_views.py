@@ -73,8 +73,15 @@ def test_a_full_household_gets_its_results_beside_the_form(app, client):
     results = html.split('id="results-heading"', 1)[1]
     assert "Canada Child Benefit" in results.split("<h3>", 2)[1]  # under "Likely"
     assert re.search(r"\$[\d,]+ a year", results)
-    print(f"\nworkspace HTML for a couple with three children: {len(html.encode()) / 1024:.1f} KB")
-    assert len(html.encode()) < 60 * 1024
+    assert 'class="cliff-chart"' not in html and 'name="chart" value="1"' in html  # the chart when asked
+    form = Page(html).form("/caseworker")
+    charted = client.post("/en/caseworker", data={**Page.hidden(form), "chart": "1", **{
+        name: inputs[0].get("value", "") for name, inputs in form["fields"].items()
+        if name and inputs[0].get("type") == "text"}}).get_data(as_text=True)
+    assert 'class="cliff-chart"' in charted and "stops at" in charted
+    print(f"\nworkspace HTML for a couple with three children: {len(html.encode()) / 1024:.1f} KB, "
+          f"with the chart {len(charted.encode()) / 1024:.1f} KB")
+    assert len(charted.encode()) < 60 * 1024
 
 
 def test_bad_input_gets_a_message_beside_it_and_keeps_the_rest(app, client):
