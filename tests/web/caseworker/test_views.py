@@ -159,3 +159,16 @@ def test_back_from_the_printout_keeps_every_answer(app, client):
     answers = Page.hidden(page.form("/caseworker"))["answers"]
     back = client.post("/en/caseworker", data={"answers": answers}).get_data(as_text=True)
     assert Page.hidden(Page(back).form("/caseworker"))["answers"] == answers
+
+
+def test_the_printout_switches_language_and_keeps_the_answers(app, client):
+    vocabulary = app.extensions["ruleset"].vocabulary
+    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
+    answers = Page.hidden(page.form("/caseworker"))["answers"]
+    html = client.post("/en/caseworker/print", data={"answers": answers, "second": "ar"}).get_data(as_text=True)
+    assert re.search(r'<button type="submit" form="workspace-state"[^>]*formaction="/fr/caseworker/print"', html)
+    carried = Page.hidden(Page(html).form("/en/caseworker"))  # the form the language buttons submit
+    assert carried == {"answers": answers, "second": "ar"}
+    french = client.post("/fr/caseworker/print", data=carried).get_data(as_text=True)
+    assert re.findall(r'<div class="print-column" lang="([\w-]+)"', french) == ["fr", "ar"]
+    assert "Allocation canadienne pour enfants" in french
