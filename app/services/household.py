@@ -228,10 +228,21 @@ def with_answer(household: Household, vocabulary, qid, value) -> Household:
     ``value`` is the answer for a single fact; for a fact about each member of a list
     group it is a list with one answer per member; for a group's size it is the number
     of people (or "dont_know"). None takes an answer away."""
-    typed = vocabulary.qid(qid)
+    return with_answers(household, vocabulary, {qid: value})
+
+
+def with_answers(household: Household, vocabulary, answers: dict) -> Household:
+    """A new household with several answers replaced (each as ``with_answer`` takes it), copied and
+    checked once: the caseworker's page posts every answer together."""
     raw = copy.deepcopy(household.raw)
-    if typed is None:
-        return keep_what_fits(raw, vocabulary, owned=True)
+    for qid, value in answers.items():
+        typed = vocabulary.qid(qid)
+        if typed is not None:
+            _put(raw, vocabulary, typed, value)
+    return keep_what_fits(raw, vocabulary, owned=True)
+
+
+def _put(raw: dict, vocabulary, typed, value) -> None:
     if typed.is_member_fact:
         group = vocabulary.groups[typed.group]
         if group.kind == "list":
@@ -253,4 +264,3 @@ def with_answer(household: Household, vocabulary, qid, value) -> Household:
             raw[typed.group] = (people + [{} for _ in range(value)])[:value]
     else:
         raw[typed.fact] = value
-    return keep_what_fits(raw, vocabulary, owned=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from app.services.household import Household, keep_what_fits, with_answer
+from app.services.household import Household, keep_what_fits, with_answers
 
 MAX_FIELD = 20_000  # characters in the hidden answers field
 MAX_HISTORY = 200
@@ -43,9 +43,7 @@ class Carried:
 
     def answered(self, vocabulary, page: str, answers: dict) -> Carried:
         """The state after answering a page: its answers replaced, and the page last in the history."""
-        household = self.household
-        for qid, value in answers.items():
-            household = with_answer(household, vocabulary, qid, value)
+        household = with_answers(self.household, vocabulary, answers)
         return Carried(household, [p for p in self.history if p != page] + [page])
 
 
