@@ -113,16 +113,16 @@ def submit(page, selector: str):
         page.click(selector)
 
 
-def fill_in(page, fields: dict):
+def fill_in(page, fields: dict, form: str = ANSWER_FORM):
     for name, value in fields.items():
-        radio = page.locator(f"{ANSWER_FORM} input[type=radio][name='{name}'][value='{value}']")
-        box = page.locator(f"{ANSWER_FORM} input[type=checkbox][name='{name}']")
+        radio = page.locator(f"{form} input[type=radio][name='{name}'][value='{value}']")
+        box = page.locator(f"{form} input[type=checkbox][name='{name}']")
         if radio.count():
             radio.check()
         elif box.count():
             box.check()
         else:
-            page.fill(f"[id='{name}']", value)
+            page.fill(f"{form} [id='{name}']", str(value))
 
 
 def walk(page, lang: str, vocabulary, household=FAMILY, visit=None, limit=40):

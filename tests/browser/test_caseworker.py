@@ -10,7 +10,7 @@ import pytest
 from ..pages import Page, fields_for
 from ..web.caseworker.test_views import COUPLE_THREE_CHILDREN
 from .conftest import CHROMIUM
-from .test_browser import FAMILY, LANGS, Keyboard, axe_violations, submit
+from .test_browser import FAMILY, LANGS, Keyboard, axe_violations, fill_in, submit
 
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Chromium at {CHROMIUM} (CI installs Debian's chromium package)",
@@ -38,17 +38,8 @@ def fill_workspace(page, lang: str, vocabulary, household, rounds: int = 8):
         before = shown(page)
         form = Page(page.content()).form("/caseworker")
         for qid in before:
-            if qid.split(".")[0] not in household:
-                continue
-            for name, value in fields_for(qid, household, vocabulary, form).items():
-                radio = page.locator(f"{FORM} input[type=radio][name='{name}'][value='{value}']")
-                box = page.locator(f"{FORM} input[type=checkbox][name='{name}']")
-                if radio.count():
-                    radio.check()
-                elif box.count():
-                    box.check()
-                else:
-                    page.fill(f"{FORM} [id='{name}']", str(value))
+            if qid.split(".")[0] in household:
+                fill_in(page, fields_for(qid, household, vocabulary, form), FORM)
         submit(page, UPDATE)
         if shown(page) == before:
             break

@@ -17,16 +17,6 @@ FAMILY = {"region": "calgary", "status_in_canada": "citizen", "has_partner": Fal
           "filed_taxes": True, "family_net_income": 22000}
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "SCREENING_DATE": "2026-11-25"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def test_screen_gives_the_engines_results_in_the_language_asked(app, client):
     response = client.post("/api/v1/screen?lang=fr", json={"answers": FAMILY, "date": "2026-11-01"})
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -98,7 +88,7 @@ def test_programs_questions_and_unknown_things(client):
     income = next(q for q in questions if q["id"] == "family_net_income")
     assert income["type"] == "money" and "ccb" in income["programs"]
     assert client.get("/api/v1/programs?lang=xx").status_code == 400
-    wrong = client.delete("/api/v1/screen")
+    wrong = client.client.delete("/api/v1/screen")
     assert wrong.status_code == 405 and "POST" in wrong.headers["Allow"]
     assert client.get("/api/v1/nowhere").mimetype == "application/problem+json"
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from app import create_app
-
 from ...pages import Page, fields_for
 
 COUPLE_THREE_CHILDREN = {
@@ -22,16 +18,6 @@ COUPLE_THREE_CHILDREN = {
     "gets_income_support": False, "gets_aish": False, "filed_taxes": True, "family_net_income": 38000,
     "victim_of_crime": False,
 }
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "SCREENING_DATE": "2026-11-25"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def shown_questions(form: dict) -> list[str]:
@@ -58,6 +44,15 @@ def fill(client, vocabulary, household, lang="en", rounds=8):
     return response
 
 
+def filled_fields(client, vocabulary, household=COUPLE_THREE_CHILDREN) -> dict:
+    """The workspace filled in for the household: every field as the form would post it."""
+    form = Page(fill(client, vocabulary, household).get_data(as_text=True)).form("/caseworker")
+    data = dict(Page.hidden(form))
+    for qid in shown_questions(form):
+        data.update(fields_for(qid, household, vocabulary, form))
+    return data
+
+
 def test_an_empty_workspace_asks_and_stores_nothing(client):
     response = client.get("/en/caseworker")
     html = response.get_data(as_text=True)
@@ -66,8 +61,7 @@ def test_an_empty_workspace_asks_and_stores_nothing(client):
     assert "Set-Cookie" not in response.headers
 
 
-def test_a_full_household_gets_its_results_beside_the_form(app, client):
-    vocabulary = app.extensions["ruleset"].vocabulary
+def test_a_full_household_gets_its_results_beside_the_form(client, vocabulary):
     response = fill(client, vocabulary, COUPLE_THREE_CHILDREN)
     html = response.get_data(as_text=True)
     results = html.split('id="results-heading"', 1)[1]
@@ -84,13 +78,8 @@ def test_a_full_household_gets_its_results_beside_the_form(app, client):
     assert len(charted.encode()) < 60 * 1024
 
 
-def test_bad_input_gets_a_message_beside_it_and_keeps_the_rest(app, client):
-    vocabulary = app.extensions["ruleset"].vocabulary
-    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
-    form = page.form("/caseworker")
-    data = dict(Page.hidden(form))
-    for qid in shown_questions(form):
-        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+def test_bad_input_gets_a_message_beside_it_and_keeps_the_rest(client, vocabulary):
+    data = filled_fields(client, vocabulary)
     data["family_net_income-0"] = "lots"
     response = client.post("/en/caseworker", data=data)
     html = response.get_data(as_text=True)
@@ -99,13 +88,8 @@ def test_bad_input_gets_a_message_beside_it_and_keeps_the_rest(app, client):
     assert 'value="1650"' in html  # the rent, typed before, still there
 
 
-def test_switching_language_keeps_every_answer_even_unsaved(app, client):
-    vocabulary = app.extensions["ruleset"].vocabulary
-    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
-    form = page.form("/caseworker")
-    data = dict(Page.hidden(form))
-    for qid in shown_questions(form):
-        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+def test_switching_language_keeps_every_answer_even_unsaved(client, vocabulary):
+    data = filled_fields(client, vocabulary)
     data["monthly_rent-0"] = "1700"  # typed, not yet "Update results"
     french = client.post("/fr/caseworker", data=data)
     html = french.get_data(as_text=True)
@@ -113,26 +97,16 @@ def test_switching_language_keeps_every_answer_even_unsaved(app, client):
     assert 'value="1700"' in html and "Allocation canadienne pour enfants" in html
 
 
-def test_an_emptied_field_takes_the_answer_away(app, client):
-    vocabulary = app.extensions["ruleset"].vocabulary
-    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
-    form = page.form("/caseworker")
-    data = dict(Page.hidden(form))
-    for qid in shown_questions(form):
-        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+def test_an_emptied_field_takes_the_answer_away(client, vocabulary):
+    data = filled_fields(client, vocabulary)
     data["family_net_income-0"] = ""
     html = client.post("/en/caseworker", data=data).get_data(as_text=True)
     assert "error-summary" not in html
     assert '"family_net_income"' not in Page.hidden(Page(html).form("/caseworker"))["answers"]
 
 
-def test_what_if_compares_two_scenarios_with_now(app, client):
-    vocabulary = app.extensions["ruleset"].vocabulary
-    page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
-    form = page.form("/caseworker")
-    data = dict(Page.hidden(form))
-    for qid in shown_questions(form):
-        data.update(fields_for(qid, COUPLE_THREE_CHILDREN, vocabulary, form))
+def test_what_if_compares_two_scenarios_with_now(client, vocabulary):
+    data = filled_fields(client, vocabulary)
     data["whatif-a-family_net_income"] = "60,000"  # the extra shifts
     data["whatif-b-region"] = "calgary"  # a move
     html = client.post("/en/caseworker", data=data).get_data(as_text=True)
@@ -144,7 +118,7 @@ def test_what_if_compares_two_scenarios_with_now(app, client):
     assert Page.hidden(Page(html).form("/caseworker"))["answers"].count('"family_net_income":38000') == 1
 
 
-def test_a_bad_what_if_amount_is_named_and_nothing_breaks(app, client):
+def test_a_bad_what_if_amount_is_named_and_nothing_breaks(client, vocabulary):
     data = {"answers": "{}", "whatif-a-family_net_income": "lots"}
     response = client.post("/en/caseworker", data=data)
     html = response.get_data(as_text=True)
@@ -152,17 +126,15 @@ def test_a_bad_what_if_amount_is_named_and_nothing_breaks(app, client):
     assert 'id="whatif-a-family_net_income-error"' in html
 
 
-def test_back_from_the_printout_keeps_every_answer(app, client):
+def test_back_from_the_printout_keeps_every_answer(client, vocabulary):
     """The printout's way back posts only the answers (no fields): nothing is taken away."""
-    vocabulary = app.extensions["ruleset"].vocabulary
     page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
     answers = Page.hidden(page.form("/caseworker"))["answers"]
     back = client.post("/en/caseworker", data={"answers": answers}).get_data(as_text=True)
     assert Page.hidden(Page(back).form("/caseworker"))["answers"] == answers
 
 
-def test_the_printout_switches_language_and_keeps_the_answers(app, client):
-    vocabulary = app.extensions["ruleset"].vocabulary
+def test_the_printout_switches_language_and_keeps_the_answers(client, vocabulary):
     page = Page(fill(client, vocabulary, COUPLE_THREE_CHILDREN).get_data(as_text=True))
     answers = Page.hidden(page.form("/caseworker"))["answers"]
     html = client.post("/en/caseworker/print", data={"answers": answers, "second": "ar"}).get_data(as_text=True)
