@@ -42,6 +42,10 @@ class Interview:
     def _rank(self, qid: str) -> int:
         return self.section_order.get(self._section.get(qid, ""), len(self.section_order))
 
+    def order_key(self, qid: str) -> tuple:
+        """Where a question comes in the questionnaire: its section's place, then its own."""
+        return self._rank(qid), self.question_order.get(qid, 0)
+
     def askable(self, answers, following) -> list[str]:
         return [qid for qid in following if qid in self.question_order and can_ask(self.vocabulary, answers, qid)]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import current_app, g, render_template, request
 
 from app.engine import plan, screen
-from app.services.answers_file import DAMAGED, AnswersFileProblem, read_answers_file, write_answers_file
+from app.services.answers_file import DAMAGED, AnswersFileProblem, read_answers_file
 from app.services.cliff import cliff
-from app.services.household import current_answer, keep_what_fits, with_answer
+from app.services.household import current_answer, keep_what_fits, with_answers
 from app.services.whatif import compare, unlocks
 from app.web import languages
 from app.web.questionnaire.carried import MAX_FIELD, Carried, read_carried
 from app.web.questionnaire.forms import build_form, build_page, read_answers
-from app.web.questionnaire.saved import uploaded_file
+from app.web.questionnaire.saved import answers_file_download, uploaded_file
 from app.web.security import no_store
 
 from . import bp
@@ -61,10 +61,7 @@ def _posted_state():
 def save():
     """The client's answers as a file to keep (the same file the family's pages save); nothing on the server."""
     state, _posted, _errors = _posted_state()
-    day = current_app.config["TODAY"]()
-    response = current_app.response_class(write_answers_file(state.raw, day), mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="benefits-answers-{day.isoformat()}.json"'
-    return no_store(response)
+    return answers_file_download(state.raw, current_app.config["TODAY"]())
 
 
 @bp.post("/<lang>/caseworker/load")
@@ -131,8 +128,7 @@ def _page(state):
         answer = current_answer(state.raw, vocabulary, qid)
         if answer is not None and answer != [] and not (isinstance(answer, list) and all(a is None for a in answer)):
             shown.add(qid)
-    order = interview.question_order
-    qids = sorted(shown, key=lambda q: (interview._rank(q), order.get(q, 0)))
+    qids = sorted(shown, key=interview.order_key)
     return build_page(vocabulary, interview, state.answers, qids, languages.current(), sections=False)
 
 
@@ -173,9 +169,7 @@ def _scenarios(state, form) -> list[dict]:
                 changes[qid] = text
             elif fact.type == "yesno" and text in ("yes", "no"):
                 changes[qid] = text == "yes"
-        household = state.household
-        for qid, value in changes.items():
-            household = with_answer(household, vocabulary, qid, value)
+        household = with_answers(state.household, vocabulary, changes)
         found.append({"key": key, "typed": typed, "changes": changes, "errors": errors, "household": household})
     return found
 

@@ -41,8 +41,12 @@ def save():
     if request.method == "GET":
         return redirect(url_for("questionnaire.start"))
     state = read_carried(request.form, views.ruleset().vocabulary)
-    day = views.today()
-    response = current_app.response_class(write_answers_file(state.raw, day), mimetype="application/json")
+    return answers_file_download(state.raw, views.today())
+
+
+def answers_file_download(raw: dict, day):
+    """The answers as a file the browser saves (the family's pages and the caseworker's)."""
+    response = current_app.response_class(write_answers_file(raw, day), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="benefits-answers-{day.isoformat()}.json"'
     return no_store(response)
 
