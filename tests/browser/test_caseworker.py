@@ -141,3 +141,18 @@ def test_with_javascript_results_follow_the_answers(page, vocabulary):
     page.wait_for_function("b => document.querySelector('.workspace-results .panel-amount').innerText !== b",
                            arg=before, timeout=5000)
     assert page.url.endswith("/en/caseworker")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_workspace_and_its_printout_fit_320_px_in_every_language(new_page, vocabulary, lang):
+    from app.services.language import LANGUAGES
+
+    page = fill_workspace(new_page(viewport={"width": 320, "height": 640}), lang, vocabulary, COUPLE_THREE_CHILDREN)
+    submit(page, "section.cliff button[name=chart]")
+    for what in ("workspace", "printout"):
+        if what == "printout":
+            submit(page, PRINTOUT)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the {what} is {width} px wide at 320 px ({lang})"
+        assert page.get_attribute("html", "lang") == lang
+        assert page.get_attribute("html", "dir") == LANGUAGES[lang][2]
