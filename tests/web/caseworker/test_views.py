@@ -144,3 +144,19 @@ def test_the_printout_switches_language_and_keeps_the_answers(client, vocabulary
     french = client.post("/fr/caseworker/print", data=carried).get_data(as_text=True)
     assert re.findall(r'<div class="print-column" lang="([\w-]+)"', french) == ["fr", "ar"]
     assert "Allocation canadienne pour enfants" in french
+
+
+def test_what_if_a_child_grows_older_or_another_is_born(client, vocabulary):
+    data = filled_fields(client, vocabulary)
+    data["whatif-a-children.age-0"] = "6"  # the baby (1) turns 6: less Canada Child Benefit
+    data["whatif-b-children"] = "2"  # the oldest leaves home
+    html = client.post("/en/caseworker", data=data).get_data(as_text=True)
+    table = html.split('class="figures compact whatif-table"', 1)[1].split("</table>", 1)[0]
+    ccb = re.search(r"Canada Child Benefit</th>(.*?)</tr>", table, re.S).group(1)
+    differences = re.findall(r"\(([+\u2212]\$[\d,]+)\)", ccb)
+    assert len(differences) == 2 and all(d.startswith("\u2212") for d in differences), ccb
+    assert 'id="whatif-a-children.age-0"' in html and "Your child aged 1" in html
+    data.update({"whatif-a-children.age-0": "", "whatif-b-children": "4"})  # a fourth child, age not given
+    html = client.post("/en/caseworker", data=data).get_data(as_text=True)
+    ccb = re.search(r"Canada Child Benefit</th>(.*?)</tr>", html.split("whatif-table", 1)[1], re.S).group(1)
+    assert "(\u2013)" in ccb and "\u2212$" not in ccb  # the amount is not known: no false loss
