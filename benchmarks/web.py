@@ -1,11 +1,12 @@
-"""Web throughput: our two heaviest POSTs under gunicorn, against bare Flask serving the same bytes.
+"""Web throughput: our heaviest POSTs under gunicorn, against bare Flask serving the same bytes.
 
 Run with `make bench-web` (options: --duration, --rounds, --connections, --workers, --no-gzip).
 
 What is measured: `POST /en/results` (a complete set of answers, as the questionnaire
 leaves them) and `POST /en/answer` (the form posted on the 5th question page), for one
-fixed household. Both are served by real gunicorn with the shipped gunicorn.conf.py and
-driven by wrk (`-t2 -c64 --latency`), once against our app and once against
+fixed household; and `POST /en/caseworker` (the caseworker's page with every field of a
+couple with three children, "Update results"). Each is served by real gunicorn with the
+shipped gunicorn.conf.py and driven by wrk (`-t2 -c64 --latency`), once against our app and once against
 benchmarks/bare_app.py: a minimal Flask app under the same gunicorn config and worker
 count that returns exactly the HTML bytes and headers our app returned for the same
 request (and compresses them the same way, if ours does).
@@ -44,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from tests.pages import walk  # noqa: E402
+from tests.web.caseworker.test_views import filled_fields  # noqa: E402
 from tests.web.questionnaire.test_views import FAMILY  # noqa: E402
 
 SCREENING_DATE = "2026-11-25"
@@ -73,8 +75,10 @@ def request_bodies(app) -> dict[str, tuple[str, str]]:
     walk(recorder, "en", FAMILY, app.extensions["ruleset"].vocabulary)
     answers = [data for path, data in recorder.posts if path == "/en/answer"]
     results = [data for path, data in recorder.posts if path == "/en/results"][-1]
+    workspace = filled_fields(app.test_client(), app.extensions["ruleset"].vocabulary)  # a couple, three children
     return {"results": ("/en/results", urllib.parse.urlencode(results)),
-            "question": ("/en/answer", urllib.parse.urlencode(answers[4]))}
+            "question": ("/en/answer", urllib.parse.urlencode(answers[4])),
+            "workspace": ("/en/caseworker", urllib.parse.urlencode(workspace))}
 
 
 def in_process_ms(app, path: str, body: str, headers: dict, n: int = 200) -> float:
