@@ -76,7 +76,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 
-# Our results and question POSTs under gunicorn against bare Flask serving the same bytes (wrk, 64 connections).
+# Our results, question and caseworker POSTs under gunicorn against bare Flask serving the same bytes (wrk, 64 connections).
 bench-web: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/python benchmarks/web.py
 
