@@ -21,6 +21,7 @@ from pathlib import Path
 from app.engine import ELIGIBLE, screen
 
 from .household import HouseholdInvalid, read_columns, read_household
+from .whatif import yearly as money_a_year
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 PARQUET_BATCH = 10_000
@@ -121,8 +122,8 @@ def result_row(number: int, identifier, results) -> dict:
         out[f"{pid}.status"] = result.status
         amount = result.amount_once if result.period == "once" else result.amount_yearly
         out[f"{pid}.amount"] = amount
+        yearly += money_a_year(result)
         if result.status == ELIGIBLE:
-            yearly += result.amount_yearly or 0.0
             once += result.amount_once or 0.0
     out["total_yearly"] = round(yearly, 2)
     out["total_once"] = round(once, 2)

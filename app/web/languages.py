@@ -62,12 +62,6 @@ def language_of_path(path: str) -> str:
     return first if first in languages() else best_language()
 
 
-def other_language() -> str:
-    codes = list(languages())
-    here = current().code
-    return codes[(codes.index(here) + 1) % len(codes)]
-
-
 def gettext(message: str, **variables) -> str:
     return current().gettext(message, **variables)
 
@@ -84,6 +78,5 @@ def install(app: Flask, loaded: dict) -> None:
     app.jinja_env.globals.update(
         LANGUAGES={code: language.name for code, language in loaded.items()},
         LANGUAGE_LIST=list(loaded.values()),
-        other_language=other_language,
         language=current,
     )

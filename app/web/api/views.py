@@ -12,6 +12,7 @@ from app.engine import ELIGIBLE, INELIGIBLE, AnswerError, plan, screen
 from app.services import api_schema
 from app.services.explain import ProgramView
 from app.services.report import result_json
+from app.services.whatif import yearly
 from app.web import languages
 
 from . import bp
@@ -82,13 +83,17 @@ def _body(schema: str):
     return body, None
 
 
-def _answers(body):
-    """The engine's answers, or a 422 problem naming each answer that does not fit."""
+def _household(schema: str):
+    """(body, the engine's answers, None) for a body that fits ``schema`` and the vocabulary; else
+    (None, None, a problem response): 4xx for the body, 422 naming each answer that does not fit."""
+    body, failed = _body(schema)
+    if failed:
+        return None, None, failed
     try:
-        return ruleset().vocabulary.parse_answers(body["answers"]), None
+        return body, ruleset().vocabulary.parse_answers(body["answers"]), None
     except AnswerError as invalid:
         errors = [{"field": _pointer(question), "message": message} for question, message in invalid.problems]
-        return None, problem(422, "Some answers do not fit the questions.", errors)
+        return None, None, problem(422, "Some answers do not fit the questions.", errors)
 
 
 def _pointer(question) -> str:
@@ -107,10 +112,7 @@ def _date(body) -> dt.date:
 
 @bp.post("/screen")
 def screen_household():
-    body, failed = _body("ScreenRequest")
-    if failed:
-        return failed
-    answers, failed = _answers(body)
+    body, answers, failed = _household("ScreenRequest")
     if failed:
         return failed
     date = _date(body)
@@ -124,8 +126,8 @@ def screen_household():
         item["why"] = _why(result, explainer)
         if body.get("reasons"):
             item["reasons"] = full["trace"]
+        totals["yearly"] += yearly(result)
         if result.status == ELIGIBLE:
-            totals["yearly"] += result.amount_yearly or 0.0
             totals["once"] += result.amount_once or 0.0
         results.append(item)
     return _json({"date": date.isoformat(), "language": g.lang, "results": results,
@@ -141,10 +143,7 @@ def _why(result, explainer) -> str:
 
 @bp.post("/next")
 def next_questions():
-    body, failed = _body("NextRequest")
-    if failed:
-        return failed
-    answers, failed = _answers(body)
+    body, answers, failed = _household("NextRequest")
     if failed:
         return failed
     following = plan(ruleset(), answers, _date(body))
