@@ -540,6 +540,13 @@ def screen(ruleset, answers, date: dt.date | None = None, fast: bool = True) -> 
     return _screen_all(ruleset.on(date), answers, env, date, fast)
 
 
+def screen_only(ruleset, answers, date: dt.date, program_ids) -> list[ProgramResult]:
+    """``screen`` for some programs only: those of ``program_ids`` in effect on the date, in the
+    ruleset's order (the array path's unsettled results, see ``vector.py``)."""
+    plan = [entry for entry in ruleset.on(date) if entry[0].id in program_ids]
+    return _screen_all(plan, answers, Env(answers, date), date, True)
+
+
 def parameter_trace(program, name: str, day: dt.date) -> dict:
     """One parameter of a program as in force on a day: label, unit, value, dates and source."""
     parameter = program.parameters[name]
