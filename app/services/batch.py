@@ -92,12 +92,71 @@ def _counting(handle, advance):
         yield line
 
 
-def total_size(path: Path, fmt: str) -> int:
+def total_size(path: Path, fmt: str, by_rows: bool = False) -> int:
+    """How far the progress bar goes: rows (Parquet, or the array path), else bytes."""
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
+    if by_rows:
+        lines = 0
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                lines += chunk.count(b"\n")
+        return max(lines - 1, 0)  # less the header
     return path.stat().st_size
+
+
+def arrays_available() -> bool:
+    """The array path needs numpy and pyarrow (the batch extra)."""
+    try:
+        import numpy  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def uses_arrays(fmt: str, wanted: bool = True) -> bool:
+    """CSV and Parquet go through the array path when it is available; JSON Lines (whose rows may
+    be household files) through the scalar path."""
+    return wanted and fmt in ("csv", "parquet") and arrays_available()
+
+
+BLOCK_ROWS = 65_536
+
+
+def run(ruleset, source: Path, in_format: str, writer, date: dt.date | None, on_error, advance,
+        arrays: bool = True) -> Progress:
+    """Screen every row of ``source`` into ``writer``; rows that cannot be read go to ``on_error``."""
+    progress = Progress()
+    if not uses_arrays(in_format, arrays):
+        for row in screen_rows(ruleset, read_rows(source, in_format, advance), date, on_error, progress):
+            writer.write(row)
+        return progress
+    from app.engine.vector import ArrayScreening
+
+    from .batch_arrays import blocks, screen_block
+
+    screening = ArrayScreening(ruleset)
+    first = 1
+    for block in blocks(source, in_format, BLOCK_ROWS):
+        done = screen_block(ruleset, screening, block, first, date)
+        add(progress, done, writer, on_error)
+        advance(block.num_rows)
+        first += block.num_rows
+    return progress
+
+
+def add(progress: Progress, done, writer, on_error) -> None:
+    """One screened block (``batch_arrays.BlockResult``) into the output, the error file and the counts."""
+    for number, message in done.errors:
+        on_error(number, message)
+    if done.columns is not None:
+        writer.write_columns(done.columns)
+    progress.rows += done.rows
+    progress.screened += done.screened
+    progress.failed += done.rows - done.screened
 
 
 def household_of(row, vocabulary):
@@ -151,19 +210,30 @@ def screen_rows(ruleset, rows, date: dt.date | None, on_error, progress: Progres
 
 
 class Writer:
-    """Result rows to a CSV, JSON Lines or Parquet file, in the given columns."""
+    """Result rows, or blocks of result columns, to a CSV, JSON Lines or Parquet file.
+
+    With pyarrow, rows are written a block at a time through Arrow (CSV and Parquet), so the
+    scalar and the array path write the same bytes; without it, CSV goes through Python's csv."""
 
     def __init__(self, path: Path, fmt: str, columns: list[str]):
         self.path, self.fmt, self.columns = path, fmt, columns
         self._buffer: list[dict] = []
-        if fmt == "parquet":
+        self.arrow = fmt == "parquet" or (fmt == "csv" and _has_pyarrow())
+        if self.arrow:
             import pyarrow as pa
-            import pyarrow.parquet as pq
 
             fields = [pa.field(c, pa.int64() if c == "row" else pa.string() if c == "id" or c.endswith(".status")
                                else pa.float64()) for c in columns]
             self._schema = pa.schema(fields)
-            self._writer = pq.ParquetWriter(path, self._schema)
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                self._writer = pq.ParquetWriter(path, self._schema)
+            else:
+                import pyarrow.csv as pcsv
+
+                self._sink = path.open("wb")
+                self._writer = pcsv.CSVWriter(self._sink, self._schema)
         else:
             self._handle = path.open("w", encoding="utf-8", newline="")
             if fmt == "csv":
@@ -171,30 +241,61 @@ class Writer:
                 self._csv.writeheader()
 
     def write(self, row: dict) -> None:
-        if self.fmt == "csv":
-            self._csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
-        elif self.fmt == "jsonl":
-            self._handle.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
-        else:
+        if self.arrow:
             self._buffer.append(row)
             if len(self._buffer) >= PARQUET_BATCH:
                 self._flush()
+        elif self.fmt == "csv":
+            self._csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        else:
+            self._handle.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
 
-    def _flush(self) -> None:
+    def write_columns(self, columns: dict) -> None:
+        """A block of result rows given column by column (numpy arrays; NaN or None: no value)."""
+        self._flush()
+        if self.arrow:
+            self._writer.write_table(self._table(columns))
+            return
+        import pyarrow as pa  # the array path always has pyarrow
+
+        for row in pa.table({c: _arrow_column(columns[c]) for c in self.columns}).to_pylist():
+            self.write(row)
+
+    def _table(self, columns: dict):
         import pyarrow as pa
 
+        return pa.table([_arrow_column(columns[c], field.type) for c, field in zip(self.columns, self._schema)],
+                        schema=self._schema)
+
+    def _flush(self) -> None:
         if self._buffer:
-            table = pa.Table.from_pylist([{c: r.get(c) for c in self.columns} for r in self._buffer],
-                                         schema=self._schema)
-            self._writer.write_table(table)
-            self._buffer = []
+            rows, self._buffer = self._buffer, []
+            self._writer.write_table(self._table({c: [r.get(c) for r in rows] for c in self.columns}))
 
     def close(self) -> None:
-        if self.fmt == "parquet":
+        if self.arrow:
             self._flush()
             self._writer.close()
+            if self.fmt == "csv":
+                self._sink.close()
         else:
             self._handle.close()
+
+
+def _arrow_column(values, kind=None):
+    import pyarrow as pa
+
+    if hasattr(values, "dtype") and values.dtype.kind == "f":
+        return pa.array(values, type=kind, from_pandas=True)  # NaN: no value
+    return pa.array(list(values), type=kind)
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 class ErrorFile:

@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from app.engine import AnswerError
+from app.engine import DONT_KNOW, AnswerError
 from app.engine.qid import QuestionId
 
 HOUSEHOLD_KEYS = ("answers", "date", "description")
@@ -87,28 +87,60 @@ TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 def column_names(vocabulary) -> list[str]:
     """The flat layout: each household question by its id (region), one person's facts as
-    group.fact (you.age), a list's people numbered from 0 (children.0.age … children.11.age)."""
+    group.fact (you.age), a list's size by its id (children: how many) and its people numbered
+    from 0 (children.0.age … children.11.age)."""
     names = list(vocabulary.facts)
     for group in vocabulary.groups.values():
         if group.kind == "union":
             continue
+        if group.kind == "list":
+            names.append(group.id)  # how many: 0 says there are none
         for index in range(group.maximum if group.kind == "list" else 1):
             prefix = f"{group.id}.{index}." if group.kind == "list" else f"{group.id}."
             names += [prefix + name for name in group.facts]
     return names
 
 
+def flat_row(raw: dict, vocabulary) -> dict:
+    """A household's answers (as in a household file) as flat columns: ``read_columns`` reads it back."""
+    row = {}
+    for fid in vocabulary.facts:
+        if fid in raw:
+            row[fid] = raw[fid]
+    for group in vocabulary.person_groups:
+        given = raw.get(group.id)
+        if given is None or given == DONT_KNOW:
+            continue
+        if group.kind == "list":
+            row[group.id] = len(given)
+            for index, person in enumerate(given):
+                row.update({f"{group.id}.{index}.{name}": value for name, value in person.items()})
+        else:
+            row.update({f"{group.id}.{name}": value for name, value in given.items()})
+    return {k: ("dont_know" if v == DONT_KNOW else v) for k, v in row.items()}
+
+
 def read_columns(row: dict, vocabulary) -> Household:
     """A household from flat columns (see ``column_names``). An empty cell is not answered; text
     cells are read as their question's type ("yes", "12000", "dont_know"). A person appears when any of
-    their cells is filled; children are the numbered people with a filled cell. Raises HouseholdInvalid
-    naming the columns at fault."""
+    their cells is filled. With a ``children`` column the children are numbered 0 to that number
+    less one (0: none); without it, they are the numbered people with a filled cell, and a household
+    with none has not said how many. Raises HouseholdInvalid naming the columns at fault."""
     raw: dict = {}
     problems = []
+    sizes: dict = {}
     for column, cell in row.items():
         if cell is None or (isinstance(cell, str) and not cell.strip()) or column in ("id", "date"):
             continue
         parts = str(column).split(".")
+        group = vocabulary.groups.get(parts[0])
+        if len(parts) == 1 and group is not None and group.kind == "list":
+            size = _cell(cell, SIZE)
+            if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= group.maximum:
+                problems.append(f"column '{column}': how many people, from 0 to {group.maximum}")
+            else:
+                sizes[group.id] = size
+            continue
         if len(parts) == 1:
             fact = vocabulary.facts.get(parts[0])
             target, name = raw, parts[0]
@@ -134,8 +166,19 @@ def read_columns(row: dict, vocabulary) -> Household:
     if problems:
         raise HouseholdInvalid(problems)
     for group in vocabulary.groups.values():
-        if group.kind == "list" and isinstance(raw.get(group.id), dict):
-            raw[group.id] = [person for _, person in sorted(raw[group.id].items())]
+        if group.kind != "list":
+            continue
+        people = raw.get(group.id, {})
+        if group.id in sizes:
+            size = sizes[group.id]
+            beyond = [index for index in people if index >= size]
+            if beyond:
+                problems.append(f"column '{group.id}' says {size} but person {max(beyond)} has answers")
+            raw[group.id] = [people.get(index, {}) for index in range(size)]
+        elif people:
+            raw[group.id] = [person for _, person in sorted(people.items())]
+    if problems:
+        raise HouseholdInvalid(problems)
     date = row.get("date")
     data = {"answers": raw}
     if date not in (None, ""):
@@ -144,6 +187,13 @@ def read_columns(row: dict, vocabulary) -> Household:
         return read_household(data, vocabulary)
     except HouseholdInvalid as invalid:
         raise HouseholdInvalid([p.replace("answer '", "column '") for p in invalid.problems]) from None
+
+
+class _Size:
+    type = "number"
+
+
+SIZE = _Size()  # how a list's size cell is read: a number
 
 
 def _cell(cell, fact):

@@ -116,3 +116,82 @@ def test_memory_stays_flat_because_rows_stream(ruleset):
     stream = batch.screen_rows(ruleset, rows(), dt.date(2026, 11, 1), lambda *a: None, batch.Progress())
     first = next(stream)
     assert first["id"] == "0" and seen == [0]
+
+
+def noisy_rows(ruleset, count: int, seed: int) -> list[dict]:
+    """Synthetic households as flat rows, text cells as a spreadsheet has them, with the mess real files
+    have: blank cells, "dont_know", "$1,200", a bad value, a child numbered past a gap, a row's own date."""
+    import random
+
+    from app.services import population
+    from app.services.household import flat_row
+
+    rng = random.Random(seed)
+    rows = []
+    for number, case in enumerate(population.households(count, seed, dt.date(2026, 12, 3))):
+        row = {k: ("yes" if v is True else "no" if v is False else str(v))
+               for k, v in flat_row(case.raw, ruleset.vocabulary).items()}
+        row["id"] = f"h{number}"
+        roll = rng.random()
+        if roll < 0.3:
+            row["monthly_rent"] = row.get("monthly_rent") or "0"  # every answer given
+        elif roll < 0.4:
+            row.pop(rng.choice(sorted(row)))  # one answer missing
+        elif roll < 0.45:
+            row[rng.choice([k for k in row if k != "id"])] = "dont_know"
+        elif roll < 0.5:
+            row["family_net_income"] = f"${int(float(row.get('family_net_income', 0))):,}"
+        elif roll < 0.52:
+            row["region"] = "mars"
+        elif roll < 0.54:
+            row["children"] = ""
+            row["children.5.age"] = "4"
+        elif roll < 0.6:
+            row["date"] = rng.choice(["2025-06-01", "2024-07-01", "2026-01-15", "2026-13-01", "June 2025"])
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_array_path_writes_what_the_scalar_path_writes(ruleset, tmp_path, suffix):
+    rows = noisy_rows(ruleset, 600, 5)
+    columns = ["id", "date", *column_names(ruleset.vocabulary)]
+    source = tmp_path / f"in{suffix}"
+    if suffix == ".csv":
+        with source.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({c: [r.get(c) for r in rows] for c in columns}), source)
+    outputs = {}
+    for way in ("arrays", "scalar"):
+        output = tmp_path / f"{way}{suffix}"
+        flags = ["--scalar"] if way == "scalar" else []
+        result = CliRunner().invoke(rules, ["batch", str(source), "-o", str(output), "--date", DAY, *flags])
+        assert result.exit_code == 1, result.output  # the bad rows went to the error file
+        outputs[way] = read_back(output, suffix), (tmp_path / f"{way}.errors.csv").read_text()
+    assert outputs["arrays"] == outputs["scalar"]
+    found, errors = outputs["arrays"]
+    assert 500 < len(found) < 600 and "region" in errors
+    assert {r["ccb.status"] for r in found} >= {"eligible", "ineligible"}
+    if suffix == ".csv":
+        assert (tmp_path / "arrays.csv").read_bytes() == (tmp_path / "scalar.csv").read_bytes()
+
+
+def test_rows_with_their_own_dates_on_the_array_path(ruleset, tmp_path):
+    rows = [r for r in noisy_rows(ruleset, 300, 9)]
+    source = tmp_path / "in.csv"
+    columns = ["id", "date", *column_names(ruleset.vocabulary)]
+    with source.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    for way in ("arrays", "scalar"):
+        flags = ["--scalar"] if way == "scalar" else []
+        CliRunner().invoke(rules, ["batch", str(source), "-o", str(tmp_path / f"{way}.csv"), *flags])
+    assert (tmp_path / "arrays.csv").read_bytes() == (tmp_path / "scalar.csv").read_bytes()
+    assert (tmp_path / "arrays.errors.csv").read_text() == (tmp_path / "scalar.errors.csv").read_text()

@@ -1,0 +1,365 @@
+"""Batch screening on the array path: a caseload file a block of rows at a time, as columns.
+
+Each block (an Arrow record batch) is read column by column. A cell the strict reading here does
+not take ("$1,200", "dont_know", a child numbered past a gap, a date written otherwise) sends its
+whole row to ``household.read_columns``, the one place a flat row is read, and to the scalar
+path, which also reports rows that cannot be read. The other rows go to
+``vector.ArrayScreening``; a program it leaves unsettled for a row (a question it reads is not
+answered) is screened for that row on the scalar path (``evaluate.screen_only``). The output is
+the same as the scalar path's, row for row, in the same order.
+
+Needs pyarrow and numpy (``pip install '.[batch]'``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from app.engine import ELIGIBLE, INELIGIBLE, MAYBE
+from app.engine.evaluate import screen_only
+from app.engine.vector import ELIGIBLE_CODE, INELIGIBLE_CODE, MAYBE_CODE, ArrayScreening, Households
+
+from .household import FALSE_WORDS, TRUE_WORDS, HouseholdInvalid, read_columns
+from .whatif import yearly as money_a_year
+
+CODE_OF = {INELIGIBLE: INELIGIBLE_CODE, MAYBE: MAYBE_CODE, ELIGIBLE: ELIGIBLE_CODE}
+STATUS_TEXT = np.array([None, INELIGIBLE, MAYBE, ELIGIBLE], dtype=object)  # by code + 1
+_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+# -- reading a block as columns -----------------------------------------------------------------
+
+
+class Cells:
+    """One column of a block read strictly as a fact's type: ``value`` (numpy), ``given`` (a cell
+    is filled) and ``refused`` (filled, but not in the strict form: the row goes the scalar way)."""
+
+    def __init__(self, column, fact, n: int):
+        if column is None:
+            self.given = self.refused = np.zeros(n, dtype=bool)
+            self.value = _stand_in(fact, n)
+            return
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        if pa.types.is_null(column.type):
+            column = column.cast(pa.string())
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            self._text(pc.utf8_trim_whitespace(column), fact)
+        else:
+            self._native(column, fact)
+
+    def _text(self, text, fact) -> None:
+        given = pc.fill_null(pc.not_equal(text, ""), False)
+        if fact.type == "yesno":
+            lowered = pc.utf8_lower(text)
+            yes = pc.fill_null(pc.is_in(lowered, pa.array(sorted(TRUE_WORDS))), False)
+            no = pc.fill_null(pc.is_in(lowered, pa.array(sorted(FALSE_WORDS))), False)
+            self.value = yes.to_numpy(zero_copy_only=False)
+            ok = pc.or_(yes, no)
+        elif fact.type in ("number", "money"):
+            ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER), False)
+            self.value = pc.cast(pc.if_else(ok, text, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+        else:  # a choice
+            ok = pc.fill_null(pc.is_in(text, pa.array(list(fact.choice_values()))), False)
+            self.value = np.asarray(pc.fill_null(text, "").to_numpy(zero_copy_only=False), dtype=str)
+        self.given = given.to_numpy(zero_copy_only=False)
+        self.refused = self.given & ~ok.to_numpy(zero_copy_only=False)
+        if fact.type in ("number", "money"):
+            self._check_range(fact)
+
+    def _native(self, column, fact) -> None:
+        self.given = column.is_valid().to_numpy(zero_copy_only=False)
+        kind = column.type
+        if fact.type == "yesno" and pa.types.is_boolean(kind):
+            self.value = pc.fill_null(column, False).to_numpy(zero_copy_only=False)
+            self.refused = np.zeros(len(column), dtype=bool)
+            return
+        if fact.type in ("number", "money") and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            self.value = pc.fill_null(pc.cast(column, pa.float64()), 0.0).to_numpy(zero_copy_only=False)
+            self.refused = self.given & ~np.isfinite(self.value)
+            self.value = np.where(self.refused, 0.0, self.value)
+            self._check_range(fact)
+            return
+        self.value, self.refused = _stand_in(fact, len(column)), self.given.copy()
+
+    def _check_range(self, fact) -> None:
+        v = self.value
+        wrong = np.zeros(len(v), dtype=bool)
+        if fact.integer:
+            wrong |= v != np.floor(v)
+        if fact.minimum is not None:
+            wrong |= v < fact.minimum
+        if fact.maximum is not None:
+            wrong |= v > fact.maximum
+        self.refused = self.refused | (self.given & wrong)
+
+
+def _stand_in(fact, n: int) -> np.ndarray:
+    if fact.type == "yesno":
+        return np.zeros(n, dtype=bool)
+    if fact.type in ("number", "money"):
+        return np.zeros(n)
+    return np.full(n, "", dtype=str)
+
+
+def read_block(block, vocabulary) -> tuple[Households, np.ndarray, np.ndarray]:
+    """(the block as Households, the rows the strict reading took, each row's date text or None)."""
+    n = block.num_rows
+    names = set(block.schema.names)
+    refused = np.zeros(n, dtype=bool)
+    known_columns = {"id", "date", *column_names_of(vocabulary)}
+    if names - known_columns:  # a column we do not ask: read_columns says so for each row
+        refused[:] = True
+
+    def cells(name, fact) -> Cells:
+        nonlocal refused
+        found = Cells(block.column(name) if name in names else None, fact, n)
+        refused |= found.refused
+        return found
+
+    facts, answered = {}, {}
+    for fid, fact in vocabulary.facts.items():
+        read = cells(fid, fact)
+        facts[fid], answered[fid] = read.value, read.given
+    members, present = {}, {}
+    for group in vocabulary.person_groups:
+        if group.kind == "list":
+            size = cells(group.id, _COUNT)
+            refused |= size.given & (size.value > group.maximum)
+            people = [{name: cells(f"{group.id}.{j}.{name}", fact) for name, fact in group.facts.items()}
+                      for j in range(group.maximum)]
+            filled = np.stack([np.any([c.given for c in person.values()], axis=0) for person in people], axis=1)
+            counted = np.where(size.given, size.value, filled.sum(axis=1)).astype(int)
+            width = max(int(counted.max(initial=0)), 1)
+            here = np.arange(group.maximum)[None, :] < counted[:, None]
+            refused |= (filled & ~here).any(axis=1)  # a gap, or people past the size given
+            present[group.id] = here[:, :width]
+            answered[group.id] = size.given | filled.any(axis=1)
+            members[group.id] = {}
+            for name in group.facts:
+                given = np.stack([people[j][name].given for j in range(group.maximum)], axis=1)
+                answered[f"{group.id}.{name}"] = ~(here & ~given).any(axis=1)
+                members[group.id][name] = np.stack([people[j][name].value for j in range(width)], axis=1)
+            continue
+        if group.kind == "optional":
+            there = facts[group.present_when] & answered[group.present_when]
+        else:
+            there = np.ones(n, dtype=bool)
+        present[group.id] = there[:, None]
+        members[group.id] = {}
+        for name, fact in group.facts.items():
+            read = cells(f"{group.id}.{name}", fact)
+            if group.kind == "optional":
+                refused |= read.given & ~there  # answers for someone who is not there
+            answered[f"{group.id}.{name}"] = read.given | ~there
+            members[group.id][name] = read.value[:, None]
+    dates = None
+    if "date" in names:
+        text = pc.utf8_trim_whitespace(pc.cast(block.column("date"), pa.string()))
+        given = pc.fill_null(pc.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
+        form = pc.fill_null(pc.match_substring_regex(text, _DATE), False).to_numpy(zero_copy_only=False)
+        refused |= given & ~form
+        dates = np.where(given, pc.fill_null(text, "").to_numpy(zero_copy_only=False), None)
+        for i in np.flatnonzero(given & ~refused):
+            try:
+                dt.date.fromisoformat(dates[i])
+            except ValueError:
+                refused[i] = True
+    households = Households(n, facts, members, present, {q: a for q, a in answered.items() if not a.all()})
+    return households, ~refused, dates
+
+
+class _Count:
+    type, integer, minimum, maximum = "number", True, 0, None
+
+
+_COUNT = _Count()
+
+
+def column_names_of(vocabulary) -> list[str]:
+    from .household import column_names
+
+    return column_names(vocabulary)
+
+
+# -- screening a block --------------------------------------------------------------------------
+
+
+def round_cents(x: np.ndarray) -> np.ndarray:
+    """``evaluate.round_cents`` on arrays (finite values)."""
+    return np.floor(x * 100 + 0.5 + 1e-7) / 100
+
+
+class Block:
+    """A block's results, column by column: per program a status code, the amount written out, and
+    what it adds to the yearly and one-time totals."""
+
+    def __init__(self, ruleset, n: int):
+        self.ruleset = ruleset
+        count = len(ruleset.programs)
+        self.status = np.full((count, n), -1, dtype=np.int8)
+        self.amount = np.full((count, n), np.nan)
+        self.yearly = np.zeros((count, n))
+        self.once = np.zeros((count, n))
+        self.whole_rows: dict = {}  # row index -> result row worked out on the scalar path
+
+    def put_arrays(self, k: int, rows: np.ndarray, status: np.ndarray, value) -> None:
+        program = self.ruleset.programs[k]
+        self.status[k, rows] = status
+        if value is None or program.amount is None:
+            return
+        eligible, ineligible = status == ELIGIBLE_CODE, status == INELIGIBLE_CODE
+        period = program.amount.period
+        if period == "once":
+            written = round_cents(value)
+            self.once[k, rows] = np.where(eligible, written, 0.0)
+        else:
+            written = round_cents(round_cents(value) * 12 if period == "month" else value)
+            self.yearly[k, rows] = np.where(eligible, written, 0.0)
+        self.amount[k, rows] = np.where(ineligible, 0.0, np.where(eligible, written, np.nan))
+
+    def put_result(self, k: int, row: int, result) -> None:
+        self.status[k, row] = CODE_OF[result.status]
+        amount = result.amount_once if result.period == "once" else result.amount_yearly
+        self.amount[k, row] = np.nan if amount is None else amount
+        self.yearly[k, row] = money_a_year(result)
+        self.once[k, row] = (result.amount_once or 0.0) if result.status == ELIGIBLE else 0.0
+
+    def columns(self, numbers: np.ndarray, ids: list) -> dict:
+        """The output columns, as ``batch.output_columns`` names them."""
+        out = {"row": numbers, "id": ids}
+        for k, program in enumerate(self.ruleset.programs):
+            out[f"{program.id}.status"] = STATUS_TEXT[self.status[k] + 1]
+            out[f"{program.id}.amount"] = self.amount[k]
+        total_yearly, total_once = np.zeros(len(numbers)), np.zeros(len(numbers))
+        for k in range(len(self.ruleset.programs)):  # in order, as the scalar path adds them
+            total_yearly = total_yearly + self.yearly[k]
+            total_once = total_once + self.once[k]
+        out["total_yearly"] = np.array([round(x, 2) for x in total_yearly.tolist()])
+        out["total_once"] = np.array([round(x, 2) for x in total_once.tolist()])
+        for i, row in self.whole_rows.items():
+            for name in out:
+                if name not in ("row", "id"):
+                    value = row.get(name)
+                    out[name][i] = np.nan if value is None and out[name].dtype.kind == "f" else value
+        return out
+
+
+@dataclass
+class BlockResult:
+    """What one block gives: its output columns (None when no row could be screened), the rows
+    that could not be read (row number, why), and how many rows were screened."""
+
+    columns: dict | None
+    errors: list
+    rows: int
+    screened: int
+
+
+def screen_block(ruleset, arrays: ArrayScreening, block, first_row: int, date: dt.date | None) -> BlockResult:
+    """Screen a block of rows numbered from ``first_row`` (see the module's docstring)."""
+    from .batch import household_of, result_row
+
+    errors: list = []
+
+    n = block.num_rows
+    households, taken, dates = read_block(block, ruleset.vocabulary)
+    results = Block(ruleset, n)
+    rows = None
+    screened = np.zeros(n, dtype=bool)
+
+    def row_dict(i: int) -> dict:
+        nonlocal rows
+        if rows is None:
+            rows = block.to_pylist()
+        return rows[i]
+
+    for i in np.flatnonzero(~taken):  # the scalar path reads, screens, or reports these rows
+        try:
+            household = household_of(row_dict(i), ruleset.vocabulary)
+        except HouseholdInvalid as invalid:
+            errors += [(first_row + int(i), message) for message in invalid.problems]
+            continue
+        from app.engine import screen
+
+        day = date or household.date or dt.date.today()
+        results.whole_rows[i] = result_row(first_row + i, None, screen(ruleset, household.answers, day))
+        screened[i] = True
+    by_day: dict = {}
+    for i in np.flatnonzero(taken):
+        day = date or (dt.date.fromisoformat(dates[i]) if dates is not None and dates[i] else None) or dt.date.today()
+        by_day.setdefault(day, []).append(i)
+    for day, chosen in by_day.items():
+        chosen = np.array(chosen)
+        part = _subset(households, chosen)
+        out = arrays.screen(part, day)
+        for k in range(len(ruleset.programs)):
+            results.put_arrays(k, chosen, out.status[k], out.amount[k])
+        _settle(ruleset, out, chosen, day, results, row_dict)
+        screened[chosen] = True
+    count = int(screened.sum())
+    if not count:
+        return BlockResult(None, errors, n, 0)
+    ids = block.column("id").to_pylist() if "id" in block.schema.names else [None] * n
+    ids = np.array(["" if v is None else str(v) for v in ids], dtype=object)
+    columns = results.columns(np.arange(first_row, first_row + n), ids)
+    return BlockResult({name: values[screened] for name, values in columns.items()}, errors, n, count)
+
+
+def _settle(ruleset, out, chosen: np.ndarray, day: dt.date, results: Block, row_dict) -> None:
+    """Screen on the scalar path each (row, program) the arrays left unsettled."""
+    wanted: dict = {}  # row index -> program ids
+    for k, unsettled in enumerate(out.unsettled):
+        if unsettled is None:
+            continue
+        for j in np.flatnonzero(unsettled):
+            wanted.setdefault(int(chosen[j]), set()).add(ruleset.programs[k].id)
+    index = {p.id: k for k, p in enumerate(ruleset.programs)}
+    for i, program_ids in wanted.items():
+        household = read_columns(row_dict(i), ruleset.vocabulary)
+        for result in screen_only(ruleset, household.answers, day, program_ids):
+            results.put_result(index[result.program.id], i, result)
+
+
+def _subset(households: Households, chosen: np.ndarray) -> Households:
+    if len(chosen) == households.n:
+        return Households(households.n, dict(households.facts), {g: dict(m) for g, m in households.members.items()},
+                          dict(households.present), dict(households.answered))
+    return Households(len(chosen), {f: v[chosen] for f, v in households.facts.items()},
+                      {g: {name: v[chosen] for name, v in m.items()} for g, m in households.members.items()},
+                      {g: v[chosen] for g, v in households.present.items()},
+                      {q: v[chosen] for q, v in households.answered.items()})
+
+
+def blocks(path, fmt: str, size: int) -> Iterator:
+    """The file's rows as Arrow record batches of about ``size`` rows (CSV cells all as text)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        yield from pq.ParquetFile(path).iter_batches(batch_size=size)
+        return
+    import pyarrow.csv as pcsv
+
+    with open(path, "rb") as handle:
+        header = handle.readline().decode("utf-8-sig").strip()
+    names = next(iter(__import__("csv").reader([header])), [])
+    reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22, encoding="utf-8"),
+                           convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                               strings_can_be_null=False))
+    pending = []
+    count = 0
+    for batch in reader:
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= size:
+            yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
+            pending, count = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
