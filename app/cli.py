@@ -263,8 +263,11 @@ def impact(ref: str, baseline_dir: Path | None, population: int | None, seed: in
               help="Screen every row as of this date (default: each row's date column, else today).")
 @click.option("--scalar", is_flag=True,
               help="Screen row by row on the reference path instead of the array path (slower; same results).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Screen on this Dask cluster (tcp://host:port); needs the dask extra. CSV and Parquet only.")
 @rules_option
-def batch(source: Path, output: Path, errors_path: Path | None, on, scalar: bool, rules_dir: Path):
+def batch(source: Path, output: Path, errors_path: Path | None, on, scalar: bool, dask_address: str | None,
+          rules_dir: Path):
     """Screen every household in a caseload file (CSV, JSON Lines or Parquet), one result row each.
 
     Streams: memory stays flat for any file size. CSV and Parquet go through the array path (numpy)
@@ -283,9 +286,18 @@ def batch(source: Path, output: Path, errors_path: Path | None, on, scalar: bool
     writer = batches.Writer(output, out_format, batches.output_columns(ruleset))
     date = on.date() if on else None
     by_rows = batches.uses_arrays(in_format, not scalar)
+    if dask_address and (scalar or not by_rows):
+        click.echo("--dask screens CSV and Parquet files on the array path: it needs the dask extra, "
+                   "and cannot be used with --scalar or JSON Lines.", err=True)
+        sys.exit(2)
     with click.progressbar(length=batches.total_size(source, in_format, by_rows), label="Screening",
                            file=sys.stderr, show_pos=by_rows or in_format == "parquet") as bar:
-        progress = batches.run(ruleset, source, in_format, writer, date, errors, bar.update, arrays=not scalar)
+        if dask_address:
+            from app.services import batch_dask
+
+            progress = batch_dask.run(dask_address, rules_dir, source, in_format, writer, date, errors, bar.update)
+        else:
+            progress = batches.run(ruleset, source, in_format, writer, date, errors, bar.update, arrays=not scalar)
     writer.close()
     errors.close()
     click.echo(f"{progress.screened:,} household(s) screened into {output}"
