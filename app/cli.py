@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -263,11 +264,13 @@ def impact(ref: str, baseline_dir: Path | None, population: int | None, seed: in
               help="Screen every row as of this date (default: each row's date column, else today).")
 @click.option("--scalar", is_flag=True,
               help="Screen row by row on the reference path instead of the array path (slower; same results).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes for the array path (default: one per CPU for files of more than one block).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Screen on this Dask cluster (tcp://host:port); needs the dask extra. CSV and Parquet only.")
 @rules_option
-def batch(source: Path, output: Path, errors_path: Path | None, on, scalar: bool, dask_address: str | None,
-          rules_dir: Path):
+def batch(source: Path, output: Path, errors_path: Path | None, on, scalar: bool, workers: int | None,
+          dask_address: str | None, rules_dir: Path):
     """Screen every household in a caseload file (CSV, JSON Lines or Parquet), one result row each.
 
     Streams: memory stays flat for any file size. CSV and Parquet go through the array path (numpy)
@@ -281,23 +284,33 @@ def batch(source: Path, output: Path, errors_path: Path | None, on, scalar: bool
     except batches.BatchError as problem:
         click.echo(str(problem), err=True)
         sys.exit(2)
-    ruleset = _load(rules_dir, status=2)
-    errors = batches.ErrorFile(errors_path or output.with_name(output.stem + ".errors.csv"))
-    writer = batches.Writer(output, out_format, batches.output_columns(ruleset))
-    date = on.date() if on else None
     by_rows = batches.uses_arrays(in_format, not scalar)
     if dask_address and (scalar or not by_rows):
         click.echo("--dask screens CSV and Parquet files on the array path: it needs the dask extra, "
                    "and cannot be used with --scalar or JSON Lines.", err=True)
         sys.exit(2)
-    with click.progressbar(length=batches.total_size(source, in_format, by_rows), label="Screening",
-                           file=sys.stderr, show_pos=by_rows or in_format == "parquet") as bar:
-        if dask_address:
-            from app.services import batch_dask
+    total = batches.total_size(source, in_format, by_rows)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if by_rows and total > batches.BLOCK_ROWS else 1
+    date = on.date() if on else None
+    from app.services import batch_workers
 
-            progress = batch_dask.run(dask_address, rules_dir, source, in_format, writer, date, errors, bar.update)
-        else:
-            progress = batches.run(ruleset, source, in_format, writer, date, errors, bar.update, arrays=not scalar)
+    # A pool starts first, so that its workers load the rules while this process does.
+    with batch_workers.pool(workers if by_rows and not dask_address else 1, rules_dir) as here:
+        ruleset = _load(rules_dir, status=2)
+        errors = batches.ErrorFile(errors_path or output.with_name(output.stem + ".errors.csv"))
+        writer = batches.Writer(output, out_format, batches.output_columns(ruleset))
+        with click.progressbar(length=total, label="Screening", file=sys.stderr,
+                               show_pos=by_rows or in_format == "parquet") as bar:
+            if dask_address:
+                progress = batch_workers.run_on_cluster(dask_address, rules_dir, source, in_format, writer, date,
+                                                        errors, bar.update)
+            elif here is not None:
+                progress = batch_workers.run(here.submit, workers, rules_dir, source, in_format, writer, date,
+                                             errors, bar.update)
+            else:
+                progress = batches.run(ruleset, source, in_format, writer, date, errors, bar.update,
+                                       arrays=not scalar)
     writer.close()
     errors.close()
     click.echo(f"{progress.screened:,} household(s) screened into {output}"

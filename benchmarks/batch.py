@@ -9,6 +9,11 @@ alternating:
   with no screening;
 - with --dask, the array path on a local Dask cluster (two workers on the loopback interface).
 Wall time and peak resident memory (/usr/bin/time) per run, the median over --runs.
+
+With --pe PYTHON (a Python that has policyengine-canada and pyarrow), also the six programs both
+engines model, on the same --pe-households: policyengine-canada built from arrays
+(benchmarks/pe_arrays.py, run by that Python) against our array path restricted to the six, in
+one process each, alternating: the time to build from the file and the time to compute.
 """
 
 from __future__ import annotations
@@ -97,6 +102,8 @@ def main(argv=None) -> None:
     parser.add_argument("--scalar-households", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--dask", action="store_true", help="also run on a local Dask cluster")
+    parser.add_argument("--pe", metavar="PYTHON", help="a Python with policyengine-canada, for the PE ratio")
+    parser.add_argument("--pe-households", type=int, default=100_000)
     args = parser.parse_args(argv)
     ruleset = load_ruleset(RULES_DIR)
     width = len(output_columns(ruleset))
@@ -137,6 +144,8 @@ def main(argv=None) -> None:
                        [flask, "rules", "batch", str(small[fmt]), "-o", out, "--date", DAY, "--scalar"])
         if cluster is not None:
             cluster.close()
+        if args.pe:
+            pe_ratio(args, big["parquet"], folder)
     print(f"{'run':<28}{'seconds':>10}{'peak MB':>10}")
     for name, figures in runs.items():
         seconds = statistics.median(f[0] for f in figures)
@@ -149,6 +158,51 @@ def main(argv=None) -> None:
         small_scalar = statistics.median(f[0] for f in runs[f"scalar {fmt} {args.scalar_households:,}"])
         print(f"{fmt}: arrays / bare ceiling {ours / bare:.2f}; scalar / arrays at "
               f"{args.scalar_households:,}: {small_scalar / small_arrays:.1f}")
+
+
+SIX = ["ccb", "cdb", "gst_hst_credit", "canada_workers_benefit", "acfb", "old_age_security"]
+OURS = """
+import json, sys, time, datetime as dt
+import pyarrow.parquet as pq
+from app.engine import load_ruleset
+from app.engine.vector import ArrayScreening
+from app.paths import RULES_DIR
+from app.services.batch_arrays import read_block
+ruleset = load_ruleset(RULES_DIR)
+arrays = ArrayScreening(ruleset, sys.argv[2].split(","))
+started = time.perf_counter()
+block = pq.read_table(sys.argv[1]).combine_chunks().to_batches()[0]
+households, taken, _ = read_block(block, ruleset.vocabulary)
+built = time.perf_counter()
+out = arrays.screen(households, dt.date(2026, 12, 3))
+done = time.perf_counter()
+assert taken.all() and all(u is None for u in out.unsettled)
+print(json.dumps({"build": built - started, "compute": done - built, "households": block.num_rows}))
+"""
+
+
+def pe_ratio(args, source: Path, folder: Path) -> None:
+    import json
+
+    import pyarrow.parquet as pq
+
+    subset = folder / "pe.parquet"
+    pq.write_table(pq.read_table(source).slice(0, args.pe_households), subset)
+    figures: dict = {"ours": [], "policyengine-canada": []}
+    for _ in range(max(args.runs, 3)):
+        for name, command in (("ours", [str(BIN / "python"), "-c", OURS, str(subset), ",".join(SIX)]),
+                              ("policyengine-canada", [args.pe, str(ROOT / "benchmarks" / "pe_arrays.py"),
+                                                       str(subset)])):
+            done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
+            figures[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(f"six programs on {args.pe_households:,} households (median of {len(figures['ours'])} runs each):")
+    medians = {}
+    for name, runs in figures.items():
+        medians[name] = {k: statistics.median(r[k] for r in runs) for k in ("build", "compute")}
+        print(f"  {name:<22} build {medians[name]['build']:.3f} s, compute {medians[name]['compute']:.3f} s")
+    pe, ours = medians["policyengine-canada"], medians["ours"]
+    print(f"  policyengine-canada / ours: compute {pe['compute'] / ours['compute']:.1f}, "
+          f"build and compute {(pe['build'] + pe['compute']) / (ours['build'] + ours['compute']):.1f}")
 
 
 if __name__ == "__main__":

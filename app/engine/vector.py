@@ -45,11 +45,12 @@ class Unsupported(Exception):
 @dataclass
 class Households:
     """``n`` households as columns. ``facts``: household fact id -> array (float64 for numbers and
-    money, bool for yes/no, str for choices). ``members``: group id -> fact name -> 2-D array
-    (household, person); ``present``: group id -> 2-D bool array, True where that person is there.
-    ``answered``: question id ("monthly_rent", "children.age", "children") -> bool array, True
-    where the household answered it (for every person there); a question not in it is answered by
-    all. Union groups are built from their parts (:meth:`complete`)."""
+    money, bool for yes/no, for choices each answer's place in its list: see ``choice_codes``).
+    ``members``: group id -> fact name -> 2-D array (household, person); ``present``: group id ->
+    2-D bool array, True where that person is there. ``answered``: question id ("monthly_rent",
+    "children.age", "children") -> bool array, True where the household answered it (for every
+    person there); a question not in it is answered by all. Union groups are built from their parts
+    (:meth:`complete`)."""
 
     n: int
     facts: dict
@@ -107,7 +108,9 @@ def _array(values: list, fact) -> np.ndarray:
         return np.array(_filled(values, bool, False), dtype=bool)
     if fact.type in ("number", "money"):
         return np.array(_filled(values, (int, float), 0.0), dtype=float)
-    return np.array(_filled(values, str, ""), dtype=str)
+    if values and isinstance(values[0], list):
+        return np.array([choice_codes(fact, row) for row in values], dtype=np.int16)
+    return choice_codes(fact, values)
 
 
 def _filled(values: list, kind, stand_in):
@@ -223,9 +226,70 @@ def _emit_call(name: str, args: list, member: str | None) -> str:
     raise Unsupported(name)
 
 
-def rewrite(code: str) -> str:
-    """An exact-path expression as array source (raises Unsupported)."""
-    return _emit(pyast.parse(code, mode="eval").body, None)
+def rewrite(code: str, vocabulary=None) -> str:
+    """An exact-path expression as array source (raises Unsupported). With the vocabulary, choices
+    are compared as numbers: each choice's place in its question's list (see ``choice_codes``)."""
+    tree = pyast.parse(code, mode="eval")
+    if vocabulary is not None:
+        tree = _ChoicesAsCodes(vocabulary).visit(tree)
+    return _emit(tree.body, None)
+
+
+def choice_codes(fact, values) -> np.ndarray:
+    """Answers to a choice question as their place in its list of choices (-1: none)."""
+    index = {value: n for n, value in enumerate(fact.choice_values())}
+    return np.array([index.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int16)
+
+
+class _ChoicesAsCodes(pyast.NodeTransformer):
+    """``F['region'] == 'calgary'`` -> ``F['region'] == 0``, and the same for ``in`` and people's
+    choices; text compared with anything else is refused."""
+
+    def __init__(self, vocabulary):
+        self.vocabulary = vocabulary
+        self.group = None
+
+    def _over(self, node):
+        saved = self.group
+        generator = node.generators[0] if len(node.generators) == 1 else None
+        if generator is not None and isinstance(generator.iter, pyast.Subscript):
+            self.group = generator.iter.slice.value
+        self.generic_visit(node)
+        self.group = saved
+        return node
+
+    visit_ListComp = visit_GeneratorExp = _over
+
+    def _fact(self, node):
+        if not isinstance(node, pyast.Subscript) or not isinstance(node.slice, pyast.Constant):
+            return None
+        inner, name = node.value, node.slice.value
+        if isinstance(inner, pyast.Name) and inner.id == "F":
+            return self.vocabulary.facts.get(name)
+        if isinstance(inner, pyast.Name) and inner.id == "m" and self.group in self.vocabulary.groups:
+            return self.vocabulary.groups[self.group].facts.get(name)
+        if isinstance(inner, pyast.Subscript) and isinstance(inner.value, pyast.Subscript):
+            group = self.vocabulary.groups.get(inner.value.slice.value)
+            return group.facts.get(name) if group else None
+        return None
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        sides = [node.left, *node.comparators]
+        fact = next((f for f in map(self._fact, sides) if f is not None and f.type == "choice"), None)
+
+        def code(item):
+            if isinstance(item, pyast.Constant) and isinstance(item.value, str):
+                if fact is None or item.value not in fact.choice_values():
+                    raise Unsupported(f"text {item.value!r} compared with something that is not a choice")
+                return pyast.Constant(fact.choice_values().index(item.value))
+            if isinstance(item, pyast.Tuple):
+                return pyast.Tuple([code(e) for e in item.elts], pyast.Load())
+            return item
+
+        node.left = code(node.left)
+        node.comparators = [code(c) for c in node.comparators]
+        return node
 
 
 # -- helpers the array source calls (B: a list collecting households that need the scalar path) -
@@ -328,21 +392,22 @@ NAMESPACE = {"np": np, "_col": _col, "_isin": _isin, "_vdiv": _vdiv, "_vlookup":
 # -- one program --------------------------------------------------------------------------------
 
 
-def _kleene(node, scope, office: set) -> str:
+def _kleene(node, scope, office: set, vocabulary) -> str:
     """``eligible_when`` as array source over the criteria as numbers: 1 met, 0 not met, 0.5 for a
     rule the office checks; and is the least, or the most, not is 1 - x (Kleene's logic)."""
     if isinstance(node, ast.Name) and len(node.parts) == 1 and node.parts[0] in scope.criteria:
         index = scope.criteria[node.parts[0]]
         return "0.5" if index in office else f"k{index}"
     if isinstance(node, ast.Unary) and node.op == "not":
-        return f"(1.0 - {_kleene(node.operand, scope, office)})"
+        return f"(1.0 - {_kleene(node.operand, scope, office, vocabulary)})"
     if isinstance(node, ast.Binary) and node.op in ("and", "or"):
         function = "np.minimum" if node.op == "and" else "np.maximum"
-        return f"{function}({_kleene(node.left, scope, office)}, {_kleene(node.right, scope, office)})"
+        return (f"{function}({_kleene(node.left, scope, office, vocabulary)}, "
+                f"{_kleene(node.right, scope, office, vocabulary)})")
     code = compile_node(node, scope).code
     if "K[" in code:
         raise Unsupported("a criterion read other than through and, or and not")
-    return f"np.asarray({rewrite(code)}, dtype=float)"
+    return f"np.asarray({rewrite(code, vocabulary)}, dtype=float)"
 
 
 class ArrayProgram:
@@ -352,7 +417,7 @@ class ArrayProgram:
     None when every criterion must be met, else ``eligible_when`` in Kleene numbers; ``C`` caches the
     shared definitions that read no parameter, for every program on the same households."""
 
-    def __init__(self, program):
+    def __init__(self, program, vocabulary):
         self.program = program
         run = program.exact
         if run is None:
@@ -370,7 +435,7 @@ class ArrayProgram:
                     stack.extend(int(n) for n in _DEFINITION.findall(definitions[number].compiled.code))
             for number in sorted(wanted):
                 definition = definitions[number]
-                source = rewrite(definition.compiled.code)
+                source = rewrite(definition.compiled.code, vocabulary)
                 if definition.shared and not definition.compiled.params:
                     lines.append(f"    _v{number}_ = C.get({number})")
                     lines.append(f"    if _v{number}_ is None: _v{number}_ = C[{number}] = {source}")
@@ -386,7 +451,7 @@ class ArrayProgram:
             code = criterion.code
             text = f"({code[2]} {code[1]} {code[3]})" if code[0] == "compare" else code[1]
             needs(text)
-            lines.append(f"    k{index} = {rewrite(text)}")
+            lines.append(f"    k{index} = {rewrite(text, vocabulary)}")
             names.append(f"k{index}")
         eligible = "None"
         if program.eligible_fn is not None:
@@ -395,14 +460,14 @@ class ArrayProgram:
             for index, name in enumerate(names):
                 if name != "None":
                     lines.append(f"    k{index} = np.asarray(k{index}, dtype=float)")
-            eligible_source = _kleene(tree, run.criteria_scope, office)
+            eligible_source = _kleene(tree, run.criteria_scope, office, vocabulary)
             needs(eligible_source)
             lines.append(f"    e = {eligible_source}")
             eligible = "e"
         amount = "None"
         if program.amount is not None:
             needs(program.amount.code)
-            lines.append(f"    a = {rewrite(program.amount.code)}")
+            lines.append(f"    a = {rewrite(program.amount.code, vocabulary)}")
             amount = "a"
         lines.append(f"    return [{', '.join(names)}], {eligible}, {amount}")
         self.source = "\n".join(lines) + "\n"
@@ -462,13 +527,19 @@ def _reads(program) -> frozenset:
 class ArrayScreening:
     """Every program of a ruleset as array functions, built once (``Ruleset.arrays``)."""
 
-    def __init__(self, ruleset):
+    def __init__(self, ruleset, program_ids=None):
+        """``program_ids``: only these programs (the others are not screened), e.g. to compare
+        with another engine that models fewer."""
         self.ruleset = ruleset
         self.programs = []  # ArrayProgram, or None where only the scalar path can screen it
         self.unsupported = {}  # program id -> why
+        self.only = None if program_ids is None else frozenset(program_ids)
         for program in ruleset.programs:
+            if self.only is not None and program.id not in self.only:
+                self.programs.append(None)
+                continue
             try:
-                self.programs.append(ArrayProgram(program))
+                self.programs.append(ArrayProgram(program, ruleset.vocabulary))
             except Unsupported as why:
                 self.programs.append(None)
                 self.unsupported[program.id] = str(why)
@@ -488,6 +559,8 @@ class ArrayScreening:
         counts = {gid: present.sum(axis=1).astype(float) for gid, present in households.present.items()}
         for program, array in zip(self.ruleset.programs, self.programs):
             params = in_effect.get(id(program))
+            if self.only is not None and program.id not in self.only:
+                params = None
             if params is None or array is None:
                 out.status.append(np.full(households.n, NOT_SCREENED, dtype=np.int8))
                 out.amount.append(None)

@@ -209,6 +209,24 @@ def screen_rows(ruleset, rows, date: dt.date | None, on_error, progress: Progres
 # -- writing ----------------------------------------------------------------------------------
 
 
+def output_schema(columns: list[str], fmt: str):
+    """The Arrow schema of the output: a Parquet file keeps statuses as a dictionary (three words
+    stored once), a CSV file as text."""
+    import pyarrow as pa
+
+    status = pa.dictionary(pa.int8(), pa.string()) if fmt == "parquet" else pa.string()
+    return pa.schema([pa.field(c, pa.int64() if c == "row" else pa.string() if c == "id" else status
+                               if c.endswith(".status") else pa.float64()) for c in columns])
+
+
+def result_table(columns: dict, schema):
+    """A block of result columns (numpy arrays, lists, or ``batch_arrays.Statuses``; NaN or None:
+    no value) as an Arrow table in the output schema."""
+    import pyarrow as pa
+
+    return pa.table([_arrow_column(columns[field.name], field.type) for field in schema], schema=schema)
+
+
 class Writer:
     """Result rows, or blocks of result columns, to a CSV, JSON Lines or Parquet file.
 
@@ -220,21 +238,20 @@ class Writer:
         self._buffer: list[dict] = []
         self.arrow = fmt == "parquet" or (fmt == "csv" and _has_pyarrow())
         if self.arrow:
-            import pyarrow as pa
-
-            fields = [pa.field(c, pa.int64() if c == "row" else pa.string() if c == "id" or c.endswith(".status")
-                               else pa.float64()) for c in columns]
-            self._schema = pa.schema(fields)
+            self.schema = output_schema(columns, fmt)
             if fmt == "parquet":
                 import pyarrow.parquet as pq
 
-                self._writer = pq.ParquetWriter(path, self._schema)
+                # Statistics only for the row number: they cost a third of the writing and no reader
+                # filters results by amount.
+                self._writer = pq.ParquetWriter(path, self.schema, write_statistics=["row"])
             else:
                 import pyarrow.csv as pcsv
 
                 self._sink = path.open("wb")
-                self._writer = pcsv.CSVWriter(self._sink, self._schema)
+                self._writer = pcsv.CSVWriter(self._sink, self.schema)
         else:
+            self.schema = None
             self._handle = path.open("w", encoding="utf-8", newline="")
             if fmt == "csv":
                 self._csv = csv.DictWriter(self._handle, fieldnames=columns, extrasaction="ignore")
@@ -250,27 +267,22 @@ class Writer:
         else:
             self._handle.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n")
 
-    def write_columns(self, columns: dict) -> None:
-        """A block of result rows given column by column (numpy arrays; NaN or None: no value)."""
+    def write_columns(self, columns) -> None:
+        """A block of result rows: columns (see ``result_table``), or that table already built."""
         self._flush()
+        table = columns if hasattr(columns, "schema") else None
         if self.arrow:
-            self._writer.write_table(self._table(columns))
+            self._writer.write_table(table if table is not None else result_table(columns, self.schema))
             return
-        import pyarrow as pa  # the array path always has pyarrow
-
-        for row in pa.table({c: _arrow_column(columns[c]) for c in self.columns}).to_pylist():
+        if table is None:
+            table = result_table(columns, output_schema(self.columns, self.fmt))
+        for row in table.to_pylist():
             self.write(row)
-
-    def _table(self, columns: dict):
-        import pyarrow as pa
-
-        return pa.table([_arrow_column(columns[c], field.type) for c, field in zip(self.columns, self._schema)],
-                        schema=self._schema)
 
     def _flush(self) -> None:
         if self._buffer:
             rows, self._buffer = self._buffer, []
-            self._writer.write_table(self._table({c: [r.get(c) for r in rows] for c in self.columns}))
+            self._writer.write_table(result_table({c: [r.get(c) for r in rows] for c in self.columns}, self.schema))
 
     def close(self) -> None:
         if self.arrow:
@@ -285,6 +297,8 @@ class Writer:
 def _arrow_column(values, kind=None):
     import pyarrow as pa
 
+    if hasattr(values, "arrow"):  # batch_arrays.Statuses
+        return values.arrow(kind)
     if hasattr(values, "dtype") and values.dtype.kind == "f":
         return pa.array(values, type=kind, from_pandas=True)  # NaN: no value
     return pa.array(list(values), type=kind)

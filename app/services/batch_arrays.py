@@ -13,6 +13,7 @@ Needs pyarrow and numpy (``pip install '.[batch]'``).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from .household import FALSE_WORDS, TRUE_WORDS, HouseholdInvalid, read_columns
 from .whatif import yearly as money_a_year
 
 CODE_OF = {INELIGIBLE: INELIGIBLE_CODE, MAYBE: MAYBE_CODE, ELIGIBLE: ELIGIBLE_CODE}
-STATUS_TEXT = np.array([None, INELIGIBLE, MAYBE, ELIGIBLE], dtype=object)  # by code + 1
+STATUS_WORDS = [INELIGIBLE, MAYBE, ELIGIBLE]  # by code
 _NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -51,6 +52,10 @@ class Cells:
         if pa.types.is_null(column.type):
             column = column.cast(pa.string())
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            if column.null_count == n or pc.max(pc.binary_length(column)).as_py() in (0, None):
+                self.given = self.refused = np.zeros(n, dtype=bool)  # an empty column: nothing to read
+                self.value = _stand_in(fact, n)
+                return
             self._text(pc.utf8_trim_whitespace(column), fact)
         else:
             self._native(column, fact)
@@ -64,11 +69,16 @@ class Cells:
             self.value = yes.to_numpy(zero_copy_only=False)
             ok = pc.or_(yes, no)
         elif fact.type in ("number", "money"):
-            ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER), False)
-            self.value = pc.cast(pc.if_else(ok, text, "0"), pa.float64()).to_numpy(zero_copy_only=False)
-        else:  # a choice
-            ok = pc.fill_null(pc.is_in(text, pa.array(list(fact.choice_values()))), False)
-            self.value = np.asarray(pc.fill_null(text, "").to_numpy(zero_copy_only=False), dtype=str)
+            try:  # most columns are all numbers: read whole ("1e3" and "+5" as Python's float reads them)
+                self.value = pc.cast(pc.if_else(given, text, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+                ok = pa.array(np.isfinite(self.value))  # "inf" and "nan" are not answers
+            except pa.ArrowInvalid:  # some cell is not a number: find which
+                ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER), False)
+                self.value = pc.cast(pc.if_else(ok, text, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+        else:  # a choice, as its place in the list of choices
+            place = pc.index_in(text, value_set=pa.array(list(fact.choice_values())))
+            ok = place.is_valid()
+            self.value = pc.fill_null(place, -1).to_numpy(zero_copy_only=False).astype(np.int16)
         self.given = given.to_numpy(zero_copy_only=False)
         self.refused = self.given & ~ok.to_numpy(zero_copy_only=False)
         if fact.type in ("number", "money"):
@@ -106,7 +116,7 @@ def _stand_in(fact, n: int) -> np.ndarray:
         return np.zeros(n, dtype=bool)
     if fact.type in ("number", "money"):
         return np.zeros(n)
-    return np.full(n, "", dtype=str)
+    return np.full(n, -1, dtype=np.int16)
 
 
 def read_block(block, vocabulary) -> tuple[Households, np.ndarray, np.ndarray]:
@@ -236,20 +246,41 @@ class Block:
         """The output columns, as ``batch.output_columns`` names them."""
         out = {"row": numbers, "id": ids}
         for k, program in enumerate(self.ruleset.programs):
-            out[f"{program.id}.status"] = STATUS_TEXT[self.status[k] + 1]
+            out[f"{program.id}.status"] = Statuses(self.status[k])
             out[f"{program.id}.amount"] = self.amount[k]
         total_yearly, total_once = np.zeros(len(numbers)), np.zeros(len(numbers))
         for k in range(len(self.ruleset.programs)):  # in order, as the scalar path adds them
             total_yearly = total_yearly + self.yearly[k]
             total_once = total_once + self.once[k]
-        out["total_yearly"] = np.array([round(x, 2) for x in total_yearly.tolist()])
-        out["total_once"] = np.array([round(x, 2) for x in total_once.tolist()])
+        # Sums of whole cents, far from a half cent: numpy's rounding gives Python's round(x, 2) here.
+        out["total_yearly"] = np.round(total_yearly, 2)
+        out["total_once"] = np.round(total_once, 2)
         for i, row in self.whole_rows.items():
             for name in out:
-                if name not in ("row", "id"):
-                    value = row.get(name)
-                    out[name][i] = np.nan if value is None and out[name].dtype.kind == "f" else value
+                if name in ("row", "id"):
+                    continue
+                value = row.get(name)
+                if isinstance(out[name], Statuses):
+                    out[name].codes[i] = CODE_OF.get(value, -1)
+                else:
+                    out[name][i] = np.nan if value is None else value
         return out
+
+
+class Statuses:
+    """A status column as codes (-1: not screened), turned into text only when written."""
+
+    def __init__(self, codes: np.ndarray):
+        self.codes = codes
+
+    def __getitem__(self, rows) -> Statuses:
+        return Statuses(self.codes[rows])
+
+    def arrow(self, kind=None):
+        """As Arrow: a dictionary of the three words, or text when ``kind`` is string."""
+        indices = pa.array(self.codes, mask=self.codes < 0, type=pa.int8())
+        words = pa.DictionaryArray.from_arrays(indices, pa.array(STATUS_WORDS))
+        return words if kind is None or pa.types.is_dictionary(kind) else pc.cast(words, kind)
 
 
 @dataclass
@@ -293,11 +324,14 @@ def screen_block(ruleset, arrays: ArrayScreening, block, first_row: int, date: d
         results.whole_rows[i] = result_row(first_row + i, None, screen(ruleset, household.answers, day))
         screened[i] = True
     by_day: dict = {}
-    for i in np.flatnonzero(taken):
-        day = date or (dt.date.fromisoformat(dates[i]) if dates is not None and dates[i] else None) or dt.date.today()
-        by_day.setdefault(day, []).append(i)
+    if date is not None or dates is None or not any(dates[taken]):
+        by_day[date or dt.date.today()] = np.flatnonzero(taken)
+    else:
+        for i in np.flatnonzero(taken):
+            day = dt.date.fromisoformat(dates[i]) if dates[i] else dt.date.today()
+            by_day.setdefault(day, []).append(i)
     for day, chosen in by_day.items():
-        chosen = np.array(chosen)
+        chosen = np.asarray(chosen, dtype=np.int64)
         part = _subset(households, chosen)
         out = arrays.screen(part, day)
         for k in range(len(ruleset.programs)):
@@ -349,17 +383,20 @@ def blocks(path, fmt: str, size: int) -> Iterator:
 
     with open(path, "rb") as handle:
         header = handle.readline().decode("utf-8-sig").strip()
-    names = next(iter(__import__("csv").reader([header])), [])
+    names = next(iter(csv.reader([header])), [])
     reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 22, encoding="utf-8"),
                            convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names},
                                                                strings_can_be_null=False))
-    pending = []
-    count = 0
+    pending, count = [], 0
     for batch in reader:
         pending.append(batch)
         count += batch.num_rows
         if count >= size:
-            yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
-            pending, count = [], 0
-    if pending:
+            table = pa.Table.from_batches(pending).combine_chunks()
+            whole = count - count % size
+            for start in range(0, whole, size):
+                yield table.slice(start, size).to_batches()[0]
+            rest = table.slice(whole)
+            pending, count = (rest.to_batches() if rest.num_rows else []), rest.num_rows
+    if count:
         yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]

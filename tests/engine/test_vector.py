@@ -129,3 +129,15 @@ def test_the_rewrite_reads_groups_as_columns():
     assert rewrite("len([0 for m in G['children'] if (m['age'] < F['x'])])") == \
         "_count(S['children'], (M['children']['age'] < _col(F['x'])))"
     assert rewrite("G['you'][0]['age']") == "M['you']['age'][:, 0]"
+
+
+def test_choices_are_compared_by_their_place_in_the_list(ruleset):
+    vocabulary = ruleset.vocabulary
+    places = vocabulary.facts["region"].choice_values()
+    assert rewrite("(F['region'] == 'edmonton')", vocabulary) == f"(F['region'] == {places.index('edmonton')})"
+    assert rewrite("(F['region'] in ('calgary', 'edmonton',))", vocabulary) == \
+        f"_isin(F['region'], ({places.index('calgary')}, {places.index('edmonton')},))"
+    with pytest.raises(Unsupported):
+        rewrite("(F['region'] == 'mars')", vocabulary)
+    with pytest.raises(Unsupported):
+        rewrite("(F['family_net_income'] == 'calgary')", vocabulary)

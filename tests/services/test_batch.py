@@ -146,6 +146,8 @@ def noisy_rows(ruleset, count: int, seed: int) -> list[dict]:
         elif roll < 0.54:
             row["children"] = ""
             row["children.5.age"] = "4"
+        elif roll < 0.57:
+            row["you.working_income"] = rng.choice(["1e3", "+5", "12.", ".5", "inf", "nan", "1_000", "0x10", "-0"])
         elif roll < 0.6:
             row["date"] = rng.choice(["2025-06-01", "2024-07-01", "2026-01-15", "2026-13-01", "June 2025"])
         rows.append(row)

@@ -1,4 +1,5 @@
-"""Batch screening on a real Dask cluster, started on the loopback interface inside the test."""
+"""Batch screening on other processes: a local pool, and a real Dask cluster started on the loopback
+interface inside the test."""
 
 from __future__ import annotations
 
@@ -48,10 +49,35 @@ def test_a_dask_cluster_writes_what_one_machine_writes(ruleset, tmp_path, cluste
     assert (tmp_path / "dask.errors.csv").read_text() == (tmp_path / "here.errors.csv").read_text()
     # The rules were loaded once in each worker that screened, and kept.
     with distributed.Client(cluster.scheduler_address) as client:
-        from app.services.batch_dask import worker_rules
+        from app.services.batch_workers import worker_rules
 
         loads = client.run(lambda: worker_rules.cache_info().misses)
     assert set(loads.values()) <= {0, 1} and sum(loads.values()) >= 1
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_pool_of_processes_writes_what_one_process_writes(ruleset, tmp_path, suffix):
+    rows = noisy_rows(ruleset, 300, 13)
+    source = tmp_path / f"in{suffix}"
+    columns = ["id", "date", *column_names(ruleset.vocabulary)]
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    table = pa.table({c: pa.array([r.get(c, "") for r in rows], pa.string()) for c in columns})
+    pq.write_table(table, source) if suffix == ".parquet" else pcsv.write_csv(table, source)
+    from app.services import batch
+
+    for way, workers in (("one", "1"), ("pool", "2")):
+        saved, batch.BLOCK_ROWS = batch.BLOCK_ROWS, 64  # several blocks, so both workers have some
+        try:
+            result = CliRunner().invoke(rules, ["batch", str(source), "-o", str(tmp_path / f"{way}{suffix}"),
+                                                "--date", DAY, "--workers", workers])
+        finally:
+            batch.BLOCK_ROWS = saved
+        assert result.exit_code == 1, result.output
+    assert read_back(tmp_path / f"pool{suffix}", suffix) == read_back(tmp_path / f"one{suffix}", suffix)
+    assert (tmp_path / "pool.errors.csv").read_text() == (tmp_path / "one.errors.csv").read_text()
 
 
 def test_dask_needs_the_array_path(tmp_path):
