@@ -20,7 +20,7 @@ DIGEST := static/cache_manifest.json
 STATIC_SOURCES := $(filter-out $(wildcard static/*-????????????????????????????????.*) static/cache_manifest.json,\
 	$(wildcard static/*.css static/*.js static/*.svg))
 
-.PHONY: run serve test lint bench bench-web bench-impact bench-phone fuzz-api fuzz crosscheck translations clean
+.PHONY: run serve test lint bench bench-web bench-impact bench-batch bench-phone fuzz-api fuzz crosscheck translations clean
 
 # Installs exactly what the lock says (pip checks every hash), then the project itself without
 # dependencies (editable, for its `flask rules` and babel entry points), built with the locked
@@ -96,6 +96,12 @@ bench-phone: $(STAMP) $(MO) $(DIGEST)
 # fails on any 5xx or traceback. Options: `$(BIN)/python benchmarks/fuzz.py --help`.
 fuzz: $(STAMP) $(MO) $(DIGEST)
 	$(BIN)/python benchmarks/fuzz.py
+
+# Batch screening: 1,000,000 synthetic households on the array path, 100,000 on the scalar path, the
+# bare ceiling (read and write only), a local Dask cluster, and policyengine-canada built from arrays
+# when PE_PYTHON names a Python that has it (benchmarks/batch.py; prints figures, asserts nothing).
+bench-batch: $(STAMP)
+	$(BIN)/python benchmarks/batch.py --dask $(if $(PE_PYTHON),--pe $(PE_PYTHON))
 
 # Our engine against policyengine-canada on 2,000 generated households (docs/crosscheck.md).
 # Needs the optional `bench` extra, installed here (editable, like the rest); not part of `make test`.

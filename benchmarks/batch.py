@@ -111,10 +111,10 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
-        big = write_inputs(args.households, folder / "big" if (folder / "big").mkdir() is None else folder,
-                           ruleset.vocabulary)
-        small = write_inputs(args.scalar_households, folder / "small" if (folder / "small").mkdir() is None
-                             else folder, ruleset.vocabulary)
+        (folder / "big").mkdir()
+        (folder / "small").mkdir()
+        big = write_inputs(args.households, folder / "big", ruleset.vocabulary)
+        small = write_inputs(args.scalar_households, folder / "small", ruleset.vocabulary)
         print(f"wrote {args.households:,} and {args.scalar_households:,} households as CSV and Parquet "
               f"in {time.perf_counter() - started:.0f} s; {len(ruleset.programs)} programs, {width} output columns")
         runs: dict = {}

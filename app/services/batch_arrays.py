@@ -377,7 +377,8 @@ def blocks(path, fmt: str, size: int) -> Iterator:
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        yield from pq.ParquetFile(path).iter_batches(batch_size=size)
+        # Without pre-buffering, which holds on to what it read ahead and grows with the file.
+        yield from pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=size)
         return
     import pyarrow.csv as pcsv
 
