@@ -4,11 +4,11 @@ Run with `make bench-impact` (options: --households, --runs). Prints figures; as
 
 In one process, on the same households, alternating runs:
 - the whole `flask rules impact --population` path: generate the households, then compare
-  (only the programs whose rules differ are screened, with both rulesets);
-- the same comparison screening every program with both rulesets (`every_program=True`),
-  which is what a preview without the shortcut would cost;
-- the bare ceiling: generating the households and reading each one's answers once, with no
-  screening at all.
+  (only the programs whose rules differ are screened, with both rulesets), on the array path;
+- the same on the scalar path (`arrays=False`, one household at a time);
+- the same comparison screening every program with both rulesets (`every_program=True`), which
+  is what a preview without the shortcut would cost, on each path;
+- the bare ceiling: generating the households, with no reading and no screening.
 The change is the Alberta Child and Family Benefit's base threshold for 2026-27 (28,116 to 26,000).
 """
 
@@ -46,31 +46,30 @@ def main(argv=None) -> None:
         target.write_text(target.read_text().replace("value: 28116, source: alberta-2026",
                                                       "value: 26000, source: alberta-2026"))
         baseline = load_ruleset(copy, checks=False)
-    times = {"preview": [], "every program": [], "bare": []}
+    variants = {"preview": {}, "preview, scalar": {"arrays": False}, "every program": {"every_program": True},
+                "every program, scalar": {"every_program": True, "arrays": False}}
+    times: dict = {name: [] for name in [*variants, "bare"]}
+    results = {}
     for _ in range(args.runs):
+        for name, options in variants.items():
+            started = time.perf_counter()
+            cases = population.households(args.households, 2026, DAY)
+            results[name] = impact.compare(current, baseline, cases, DAY, **options)
+            times[name].append(time.perf_counter() - started)
         started = time.perf_counter()
-        cases = population.households(args.households, 2026, DAY)
-        found = impact.compare(current, baseline, cases, DAY)
-        times["preview"].append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        cases = population.households(args.households, 2026, DAY)
-        full = impact.compare(current, baseline, cases, DAY, every_program=True)
-        times["every program"].append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        cases = population.households(args.households, 2026, DAY)
-        for case in cases:
-            current.vocabulary.parse_answers(case.raw)
+        population.households(args.households, 2026, DAY)
         times["bare"].append(time.perf_counter() - started)
-    assert [(p.program_id, p.gained, p.lost) for p in found.changed] == \
-        [(p.program_id, p.gained, p.lost) for p in full.changed], "the shortcut and the full run disagree"
+    found, full = results["preview"], results["every program, scalar"]
+    for name, other in results.items():
+        assert [(p.program_id, p.gained, p.lost, round(p.yearly_change)) for p in other.changed] == \
+            [(p.program_id, p.gained, p.lost, round(p.yearly_change)) for p in found.changed], f"{name} disagrees"
     print(f"{args.households:,} synthetic households, {args.runs} alternating runs (median seconds):")
     for name, values in times.items():
-        print(f"  {name:14s} {statistics.median(values):6.2f} s   (runs: {', '.join(f'{v:.2f}' for v in values)})")
-    preview, bare = statistics.median(times["preview"]), statistics.median(times["bare"])
-    print(f"preview / bare ceiling: {preview / bare:.2f}; every program / preview: "
-          f"{statistics.median(times['every program']) / preview:.1f}")
+        print(f"  {name:22s} {statistics.median(values):6.2f} s   (runs: {', '.join(f'{v:.2f}' for v in values)})")
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"preview / bare ceiling: {median['preview'] / median['bare']:.2f}; "
+          f"scalar / arrays: preview {median['preview, scalar'] / median['preview']:.1f}, "
+          f"every program {median['every program, scalar'] / median['every program']:.1f}")
     acfb = found.changed[0]
     print(f"change found: {acfb.name}: {acfb.lost:,.0f} lose, {acfb.paid_less:,.0f} paid less, "
           f"{acfb.yearly_change:,.0f} dollars a year (weighted)")

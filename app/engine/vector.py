@@ -79,6 +79,13 @@ class Households:
                 for name, fact in group.facts.items()}
         return cls(n, facts, members, present, answered)
 
+    def rows(self, chosen) -> Households:
+        """These households only (indices)."""
+        return Households(len(chosen), {f: v[chosen] for f, v in self.facts.items()},
+                          {g: {name: v[chosen] for name, v in m.items()} for g, m in self.members.items()},
+                          {g: v[chosen] for g, v in self.present.items()},
+                          {q: v[chosen] for q, v in self.answered.items()})
+
     def complete(self, vocabulary) -> Households:
         for group in vocabulary.union_groups:
             parts = group.members_of

@@ -186,6 +186,19 @@ def read_block(block, vocabulary) -> tuple[Households, np.ndarray, np.ndarray]:
     return households, ~refused, dates
 
 
+def text_block(raws: list, vocabulary):
+    """Households' answers (as in household files) as a block of text cells in the flat layout,
+    the way a spreadsheet has them: what ``read_block`` reads."""
+    from .household import column_names, flat_row
+
+    def text(value) -> str:
+        return "yes" if value is True else "no" if value is False else str(value)
+
+    rows = [flat_row(raw, vocabulary) for raw in raws]
+    return pa.RecordBatch.from_pydict({c: pa.array([text(r[c]) if c in r else "" for r in rows], pa.string())
+                                       for c in column_names(vocabulary)})
+
+
 class _Count:
     type, integer, minimum, maximum = "number", True, 0, None
 
@@ -207,6 +220,23 @@ def round_cents(x: np.ndarray) -> np.ndarray:
     return np.floor(x * 100 + 0.5 + 1e-7) / 100
 
 
+def money(program, status: np.ndarray, value):
+    """A program's money from the array path, as ``ProgramResult`` gives it: (the amount written
+    out: yearly, or one-time for a one-time benefit, 0 when not eligible, NaN when unknown; the
+    money a year it adds to the total; the one-time money it adds), or None when it pays none."""
+    if value is None or program.amount is None:
+        return None
+    eligible, ineligible = status == ELIGIBLE_CODE, status == INELIGIBLE_CODE
+    zero = np.zeros(len(status))
+    if program.amount.period == "once":
+        written = round_cents(value)
+        yearly, once = zero, np.where(eligible, written, 0.0)
+    else:
+        written = round_cents(round_cents(value) * 12 if program.amount.period == "month" else value)
+        yearly, once = np.where(eligible, written, 0.0), zero
+    return np.where(ineligible, 0.0, np.where(eligible, written, np.nan)), yearly, once
+
+
 class Block:
     """A block's results, column by column: per program a status code, the amount written out, and
     what it adds to the yearly and one-time totals."""
@@ -221,19 +251,10 @@ class Block:
         self.whole_rows: dict = {}  # row index -> result row worked out on the scalar path
 
     def put_arrays(self, k: int, rows: np.ndarray, status: np.ndarray, value) -> None:
-        program = self.ruleset.programs[k]
         self.status[k, rows] = status
-        if value is None or program.amount is None:
-            return
-        eligible, ineligible = status == ELIGIBLE_CODE, status == INELIGIBLE_CODE
-        period = program.amount.period
-        if period == "once":
-            written = round_cents(value)
-            self.once[k, rows] = np.where(eligible, written, 0.0)
-        else:
-            written = round_cents(round_cents(value) * 12 if period == "month" else value)
-            self.yearly[k, rows] = np.where(eligible, written, 0.0)
-        self.amount[k, rows] = np.where(ineligible, 0.0, np.where(eligible, written, np.nan))
+        found = money(self.ruleset.programs[k], status, value)
+        if found is not None:
+            self.amount[k, rows], self.yearly[k, rows], self.once[k, rows] = found
 
     def put_result(self, k: int, row: int, result) -> None:
         self.status[k, row] = CODE_OF[result.status]
@@ -332,7 +353,7 @@ def screen_block(ruleset, arrays: ArrayScreening, block, first_row: int, date: d
             by_day.setdefault(day, []).append(i)
     for day, chosen in by_day.items():
         chosen = np.asarray(chosen, dtype=np.int64)
-        part = _subset(households, chosen)
+        part = households if len(chosen) == households.n else households.rows(chosen)
         out = arrays.screen(part, day)
         for k in range(len(ruleset.programs)):
             results.put_arrays(k, chosen, out.status[k], out.amount[k])
@@ -360,16 +381,6 @@ def _settle(ruleset, out, chosen: np.ndarray, day: dt.date, results: Block, row_
         household = read_columns(row_dict(i), ruleset.vocabulary)
         for result in screen_only(ruleset, household.answers, day, program_ids):
             results.put_result(index[result.program.id], i, result)
-
-
-def _subset(households: Households, chosen: np.ndarray) -> Households:
-    if len(chosen) == households.n:
-        return Households(households.n, dict(households.facts), {g: dict(m) for g, m in households.members.items()},
-                          dict(households.present), dict(households.answered))
-    return Households(len(chosen), {f: v[chosen] for f, v in households.facts.items()},
-                      {g: {name: v[chosen] for name, v in m.items()} for g, m in households.members.items()},
-                      {g: v[chosen] for g, v in households.present.items()},
-                      {q: v[chosen] for q, v in households.answered.items()})
 
 
 def blocks(path, fmt: str, size: int) -> Iterator:

@@ -158,11 +158,13 @@ def outcome(program, answers, env, date) -> Outcome:
     return Outcome(result.status, result.amount_yearly or 0.0, result.amount_once or 0.0)
 
 
-def compare(current, baseline, cases, date: dt.date | None = None, every_program: bool = False) -> Impact:
+def compare(current, baseline, cases, date: dt.date | None = None, every_program: bool = False,
+            arrays: bool = True) -> Impact:
     """Screen ``cases`` with both rulesets (on ``date``, else each case's own date).
 
     ``every_program`` screens every program twice, not only those whose decisions differ
-    (slower; the tests use it to check the shortcut)."""
+    (slower; the tests use it to check the shortcut). With numpy and pyarrow the households go
+    through the array path a block at a time (``arrays=False``: one by one, the reference)."""
     started = time.perf_counter()
     if every_program:
         ids = list(dict.fromkeys([p.id for p in current.programs] + [p.id for p in baseline.programs]))
@@ -176,7 +178,9 @@ def compare(current, baseline, cases, date: dt.date | None = None, every_program
     same_reading = vocabulary_shape(current.vocabulary) == vocabulary_shape(baseline.vocabulary)
     skipped = []
     weight_total = 0.0
-    if pairs:
+    if pairs and same_reading and arrays and _arrays_available():
+        weight_total = _compare_as_arrays(current, baseline, cases, date, ids, pairs, impacts, skipped)
+    elif pairs:
         for case in cases:
             day = date or case.date
             try:
@@ -206,8 +210,13 @@ def _tally(impact: ProgramImpact, case: Case, before: Outcome, after: Outcome) -
     impact.yearly_after += after.yearly * weight
     impact.once_before += before.once * weight
     impact.once_after += after.once * weight
-    if before == after:
-        return
+    if before != after:
+        _classify(impact, case, before, after)
+
+
+def _classify(impact: ProgramImpact, case: Case, before: Outcome, after: Outcome) -> None:
+    """Count one household whose result for the program differs."""
+    weight = case.weight
     was, now = before.status, after.status
     if now == ELIGIBLE and was != ELIGIBLE:
         impact.gained += weight
@@ -225,6 +234,114 @@ def _tally(impact: ProgramImpact, case: Case, before: Outcome, after: Outcome) -
     impact.changed += 1
     if len(impact.examples) < EXAMPLES_PER_PROGRAM:
         impact.examples.append(Change(case, before, after))
+
+
+# -- the same on the array path -----------------------------------------------------------------
+
+BLOCK = 65_536
+
+
+def _arrays_available() -> bool:
+    from .batch import arrays_available
+
+    return arrays_available()
+
+
+def _compare_as_arrays(current, baseline, cases, date, ids, pairs, impacts, skipped) -> float:
+    """``compare``'s screening on the array path (both rulesets read answers alike): each block of
+    households is read once as columns and screened by both rulesets for the programs that may
+    differ; what the arrays leave unsettled, and rows they do not read, go the scalar way. Money is
+    added up over the block, and each household whose result differs is counted by ``_classify``.
+    Returns the households' total weight."""
+    from app.engine.vector import ArrayScreening
+
+    sides = [(ArrayScreening(ruleset, ids), {p.id: k for k, p in enumerate(ruleset.programs)})
+             for ruleset in (baseline, current)]
+    weight_total = 0.0
+    by_day: dict = {}
+    for case in cases:
+        by_day.setdefault(date or case.date, []).append(case)
+    for day, day_cases in by_day.items():
+        for start in range(0, len(day_cases), BLOCK):
+            chunk = _Chunk(day_cases[start:start + BLOCK], day, current.vocabulary, skipped)
+            weight_total += chunk.weight
+            screened = [arrays.screen(chunk.households, day) for arrays, _ in sides]
+            for impact, pid, pair in zip(impacts, ids, pairs):
+                before, after = (chunk.outcomes(program, out, place.get(pid))
+                                 for program, out, (_, place) in zip(pair, screened, sides))
+                chunk.tally(impact, before, after)
+    return weight_total
+
+
+class _Chunk:
+    """A block of households on one date, read once as columns for both rulesets."""
+
+    def __init__(self, cases: list, day: dt.date, vocabulary, skipped: list):
+        import numpy as np
+
+        from .batch_arrays import read_block, text_block
+
+        self.cases, self.day, self.vocabulary, self.skipped = cases, day, vocabulary, skipped
+        households, self.taken, _ = read_block(text_block([c.raw for c in cases], vocabulary), vocabulary)
+        self.rows = np.flatnonzero(self.taken)
+        self.parsed: dict = {}
+        for i in np.flatnonzero(~self.taken):
+            self.answers(int(i))
+        self.kept = self.taken | np.array([self.parsed.get(i) is not None for i in range(len(cases))], dtype=bool)
+        self.weights = np.where(self.kept, [c.weight for c in cases], 0.0)
+        self.weight = float(self.weights.sum())
+        self.households = households if len(self.rows) == len(cases) else households.rows(self.rows)
+
+    def answers(self, i: int):
+        """The scalar way's reading of one household (None, and skipped, when it cannot be read)."""
+        if i not in self.parsed:
+            try:
+                self.parsed[i] = self.vocabulary.parse_answers(self.cases[i].raw)
+            except AnswerError as invalid:
+                self.parsed[i] = None
+                self.skipped.append((self.cases[i].name, "; ".join(str(p) for p in invalid.problems)))
+        return self.parsed[i]
+
+    def outcomes(self, program, out, k):
+        """(status words, money a year, one-time money) per household for one program and ruleset."""
+        import numpy as np
+
+        from app.engine.vector import CODES
+
+        from .batch_arrays import money
+
+        n = len(self.cases)
+        status = np.full(n, NOT_SCREENED, dtype=object)
+        yearly, once = np.zeros(n), np.zeros(n)
+        if program is None or not program.in_effect(self.day):
+            return status, yearly, once
+        codes = out.status[k]
+        status[self.rows] = [CODES[c] for c in codes.tolist()]
+        found = money(program, codes, out.amount[k])
+        if found is not None:
+            yearly[self.rows], once[self.rows] = found[1], found[2]
+        unsettled = ~self.taken
+        if out.unsettled[k] is not None:
+            unsettled[self.rows[out.unsettled[k]]] = True
+        for i in np.flatnonzero(unsettled & self.kept):
+            answers = self.answers(int(i))
+            found = outcome(program, answers, Env(answers, self.day), self.day)
+            status[i], yearly[i], once[i] = found.status, found.yearly, found.once
+        return status, yearly, once
+
+    def tally(self, impact: ProgramImpact, before, after) -> None:
+        import numpy as np
+
+        (was, yearly_before, once_before), (now, yearly_after, once_after) = before, after
+        w = self.weights
+        impact.yearly_before += float((yearly_before * w).sum())
+        impact.yearly_after += float((yearly_after * w).sum())
+        impact.once_before += float((once_before * w).sum())
+        impact.once_after += float((once_after * w).sum())
+        differs = self.kept & ((was != now) | (yearly_before != yearly_after) | (once_before != once_after))
+        for i in np.flatnonzero(differs):
+            _classify(impact, self.cases[i], Outcome(was[i], float(yearly_before[i]), float(once_before[i])),
+                      Outcome(now[i], float(yearly_after[i]), float(once_after[i])))
 
 
 def _only_date(cases) -> dt.date | None:

@@ -118,3 +118,23 @@ def test_the_synthetic_population_follows_its_figures(ruleset):
     calgary = sum(1 for c in cases if c.raw["region"] == "calgary") / len(cases)
     assert calgary == pytest.approx(data["municipality"]["calgary"]["households"] / data["households"]["value"],
                                     abs=0.01)
+
+
+def summary(found):
+    return ([(p.program_id, p.gained, p.lost, p.now_maybe, p.no_longer_maybe, p.paid_more, p.paid_less, p.changed,
+              [(c.case.name, c.before, c.after) for c in p.examples]) for p in found.programs],
+            [round(p.yearly_before, 2) for p in found.programs], [round(p.once_after, 2) for p in found.programs],
+            found.households, round(found.weight, 6), found.skipped)
+
+
+@pytest.mark.parametrize("every_program, day", [(False, DAY), (True, None)])  # None: each household's own date
+def test_the_array_path_counts_what_the_scalar_path_counts(ruleset, households, tmp_path, every_program, day):
+    lower = edited_rules(tmp_path, "programs/alberta/acfb.yaml",
+                         "value: 28116, source: alberta-2026", "value: 20000, source: alberta-2026")
+    cases = households + population.households(3_000, 4, DAY)
+    cases.append(impact.Case("unreadable", {"region": "mars"}, DAY))
+    arrays = impact.compare(lower, ruleset, cases, day, every_program=every_program)
+    scalar = impact.compare(lower, ruleset, cases, day, every_program=every_program, arrays=False)
+    assert summary(arrays) == summary(scalar)
+    assert arrays.skipped == [("unreadable", arrays.skipped[0][1])]
+    assert any(p.changed for p in arrays.programs)
