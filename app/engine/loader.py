@@ -471,6 +471,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         for parameter in parameters.values():
             _check_coverage(parameter, effective_from, confirmed, problems)
 
+    _check_jurisdiction(document, vocabulary, problems)
     examples = _examples(document, vocabulary, problems)
     if problems.errors:
         return None, problems.errors
@@ -910,6 +911,20 @@ class Ruleset:
                 self._whole_on_date.clear()
             self._whole_on_date[date] = args
         return self._whole, args
+
+
+LEVELS = ("federal", "alberta", "non-government")
+
+
+def _check_jurisdiction(document, vocabulary, problems) -> None:
+    """A program is federal, Alberta's, a non-government one, or a place's: one of the region
+    question's choices, so that a new municipality needs only its choice and its programs."""
+    jurisdiction = document["jurisdiction"]
+    region = vocabulary.facts.get("region")
+    places = region.choice_values() if region is not None and region.type == "choice" else ()
+    if jurisdiction not in LEVELS and jurisdiction not in places:
+        allowed = ", ".join(repr(v) for v in (*LEVELS, *places))
+        problems.add(document.line_of("jurisdiction"), f"jurisdiction '{jurisdiction}' must be one of {allowed}")
 
 
 def load_ruleset(base: Path | str, checks: bool = True) -> Ruleset:
