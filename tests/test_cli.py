@@ -89,7 +89,8 @@ def test_explain_says_which_programs_are_not_screened_on_a_date():
     payload = json.loads(invoke("explain", str(HOUSEHOLD), "--date", "2020-01-01", "--format", "json").output)
     assert any("Canada Child Benefit" in s for s in payload["not_screened"])
     assert "ccb" not in {r["id"] for r in payload["results"]}
-    assert json.loads(invoke("explain", str(HOUSEHOLD), "--format", "json").output)["not_screened"] == []
+    assert json.loads(invoke("explain", str(HOUSEHOLD), "--date", "2026-11-01", "--format", "json").output)[
+        "not_screened"] == []
 
 
 def test_explain_text_with_date_override_shows_freshness():

@@ -75,7 +75,8 @@ def test_a_full_household_gets_its_results_beside_the_form(client, vocabulary):
     assert 'class="cliff-chart"' in charted and "stops at" in charted
     print(f"\nworkspace HTML for a couple with three children: {len(html.encode()) / 1024:.1f} KB, "
           f"with the chart {len(charted.encode()) / 1024:.1f} KB")
-    assert len(charted.encode()) < 60 * 1024
+    assert len(html.encode()) < 60 * 1024  # the bar: every section, results beside
+    assert len(charted.encode()) < len(html.encode()) + 12 * 1024  # the chart, asked for, adds its SVG and table
 
 
 def test_bad_input_gets_a_message_beside_it_and_keeps_the_rest(client, vocabulary):
