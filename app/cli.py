@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -57,7 +58,8 @@ def rules():
 @rules_option
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
 @click.option("--verbose", is_flag=True, help="Show the full trace of every failing example.")
-def check(rules_dir: Path, today, verbose: bool):
+@click.option("--all", "every", is_flag=True, help="List every stale program and every unconfirmed value.")
+def check(rules_dir: Path, today, verbose: bool, every: bool):
     """Validate every rule file and run every example; list programs whose confirmed figures have run out."""
     ruleset = _load(rules_dir, checks=False)
     outcomes = run_examples(ruleset)
@@ -81,19 +83,39 @@ def check(rules_dir: Path, today, verbose: bool):
         click.echo(f"\n{len(jumps)} warning(s): a value far from the one before it may be a typo:")
         for warning in jumps:
             click.echo(f"  {warning}")
-    stale = [p for p in ruleset.programs if p.confirmed_through < today]
+    _freshness(ruleset, today, every)
+
+
+SUMMARY_LINES = 5
+
+
+def _freshness(ruleset, today: dt.date, every: bool) -> None:
+    """What is stale or unconfirmed: a summary that fits a screen, or every line with ``every``."""
+    stale = sorted((p for p in ruleset.programs if p.confirmed_through < today), key=lambda p: p.confirmed_through)
+    unconfirmed = [(p, name, entry) for p in ruleset.programs for name, entry in p.unconfirmed_values()]
+    in_force = [(p, name, entry) for p, name, entry in unconfirmed
+                if p.in_effect(today) and p.parameters[name].entry_on(p.rules_date(today)) is entry]
     if stale:
-        click.echo(f"\nConfirmed figures end before today ({today}) for {len(stale)} program(s); "
-                   "results say which year's figures they use:")
-        for program in stale:
+        click.echo(f"\nConfirmed figures end before today ({today}) for {len(stale)} of {len(ruleset.programs)} "
+                   "program(s); results say which year's figures they use.")
+        shown = stale if every else stale[:SUMMARY_LINES]
+        if not every:
+            years = Counter(p.confirmed_through.year for p in stale)
+            click.echo("  confirmed through: " + ", ".join(f"{year}: {count}" for year, count in sorted(years.items())))
+            click.echo("  the oldest:")
+        for program in shown:
             click.echo(f"  {program.id}: confirmed through {program.confirmed_through} "
                        f"(using {program.benefit_year(program.confirmed_through)} figures)  [{program.file}]")
-    unconfirmed = [(p, name, entry) for p in ruleset.programs for name, entry in p.unconfirmed_values()]
     if unconfirmed:
-        click.echo(f"\n{len(unconfirmed)} value(s) are marked unconfirmed:")
-        for program, name, entry in unconfirmed:
+        programs = sorted({p.id for p, _, _ in in_force})
+        click.echo(f"\n{len(unconfirmed)} value(s) are marked unconfirmed; {len(in_force)} of them are in force today, "
+                   f"in {len(programs)} program(s)"
+                   + (f": {', '.join(programs[:12])}{', …' if len(programs) > 12 else ''}" if programs else "") + ".")
+        for program, name, entry in unconfirmed if every else []:
             click.echo(f"  {program.file}:{entry.line}: {program.id}: {name} from {entry.start}"
                        + (f" - {entry.note}" if entry.note else ""))
+    if not every and (len(stale) > SUMMARY_LINES or unconfirmed):
+        click.echo("\nEvery stale program and every unconfirmed value, with its note: flask rules check --all")
 
 
 @rules.command("test")

@@ -40,18 +40,20 @@ from app.services.household import column_names, flat_row  # noqa: E402
 DAY = "2026-12-03"
 BIN = Path(sys.executable).parent
 BARE = """
-import sys, pyarrow as pa, pyarrow.csv as pcsv, pyarrow.parquet as pq, numpy as np
+import sys, pyarrow as pa, pyarrow.compute as pc, pyarrow.csv as pcsv, pyarrow.parquet as pq, numpy as np
 source, output, width = sys.argv[1], sys.argv[2], int(sys.argv[3])
-reader = pq.ParquetFile(source).iter_batches(65536) if source.endswith(".parquet") else pcsv.open_csv(
-    source, convert_options=pcsv.ConvertOptions(column_types={}, strings_can_be_null=False))
+reader = pq.ParquetFile(source, pre_buffer=False).iter_batches(65536) if source.endswith(".parquet") else \
+    pcsv.open_csv(source, convert_options=pcsv.ConvertOptions(column_types={}, strings_can_be_null=False))
 writer = None
-for block in reader:
+for block in reader:  # the same shape of output as ours, built the cheapest way, nothing screened
     n = block.num_rows
-    table = pa.table({f"c{i}": (pa.array(np.zeros(n)) if i % 2 else pa.array(np.full(n, "eligible", dtype=object)))
-                      for i in range(width)})
+    status = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array(["eligible"]))
+    if not output.endswith(".parquet"):
+        status = pc.cast(status, pa.string())
+    table = pa.table({f"c{i}": (pa.array(np.zeros(n)) if i % 2 else status) for i in range(width)})
     if writer is None:
-        writer = pq.ParquetWriter(output, table.schema) if output.endswith(".parquet") else pcsv.CSVWriter(
-            output, table.schema)
+        writer = pq.ParquetWriter(output, table.schema, write_statistics=False) if output.endswith(".parquet") \
+            else pcsv.CSVWriter(output, table.schema)
     writer.write_table(table)
 writer.close()
 """

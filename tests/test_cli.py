@@ -20,10 +20,18 @@ def invoke(*args):
 
 
 def test_check_passes_and_lists_stale_programs():
-    result = invoke("check", "--today", "2027-11-25")
+    result = invoke("check", "--today", "2027-11-25", "--all")
     assert result.exit_code == 0
     assert "ccb: confirmed through 2027-06-30 (using 2026–27 figures)" in result.output
-    assert "marked unconfirmed" in result.output
+    assert "marked unconfirmed" in result.output and "max_under_6 from" in result.output
+
+
+def test_check_summarises_what_is_stale_on_one_screen():
+    result = invoke("check", "--today", "2027-11-25")
+    assert result.exit_code == 0 and len(result.output.splitlines()) <= 24
+    assert "confirmed through: " in result.output and "the oldest:" in result.output
+    assert "in force today" in result.output and "flask rules check --all" in result.output
+    assert "max_under_6 from" not in result.output  # the full list is behind --all
 
 
 def test_check_lists_a_program_as_stale_only_after_its_confirmed_figures_end():

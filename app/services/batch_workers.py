@@ -29,22 +29,25 @@ WINDOW = 2
 
 
 @cache
-def worker_rules(rules_dir: str):
-    """The rules and their array functions, loaded once in each worker process."""
+def worker_rules(rules_dir: str, checked_here: bool = False):
+    """The rules and their array functions, loaded once in each worker process. A pool on this
+    machine reads the very files the command has just checked (``checked_here``), so its workers
+    skip running every example again; a cluster's workers check their own copy."""
     from app.engine import load_ruleset
     from app.engine.vector import ArrayScreening
 
-    ruleset = load_ruleset(rules_dir)
+    ruleset = load_ruleset(rules_dir, checks=not checked_here)
     return ruleset, ArrayScreening(ruleset)
 
 
-def screen_part(rules_dir: str, part, first_row: int, date: dt.date | None, out_format: str):
+def screen_part(rules_dir: str, part, first_row: int, date: dt.date | None, out_format: str,
+                checked_here: bool = False):
     """On a worker: one block (an Arrow record batch) or (Parquet path, row group number), screened;
     its output columns come back as an Arrow table."""
     from .batch import output_columns
     from .batch_arrays import screen_block
 
-    ruleset, arrays = worker_rules(rules_dir)
+    ruleset, arrays = worker_rules(rules_dir, checked_here)
     if isinstance(part, tuple):
         import pyarrow.parquet as pq
 
@@ -77,7 +80,7 @@ def parts(source: Path, in_format: str, row_groups: bool):
 
 
 def run(submit, workers: int, rules_dir: Path, source: Path, in_format: str, writer, date: dt.date | None,
-        on_error, advance, row_groups: bool = False) -> Progress:
+        on_error, advance, row_groups: bool = False, checked_here: bool = True) -> Progress:
     """Screen the file with ``submit(function, *arguments) -> future`` running on ``workers`` workers."""
     progress = Progress()
     rules = str(Path(rules_dir).resolve())
@@ -89,7 +92,7 @@ def run(submit, workers: int, rules_dir: Path, source: Path, in_format: str, wri
         advance(rows)
 
     for part, first, rows in parts(source, in_format, row_groups):
-        pending.append((submit(screen_part, rules, part, first, date, writer.fmt), rows))
+        pending.append((submit(screen_part, rules, part, first, date, writer.fmt, checked_here), rows))
         if len(pending) >= WINDOW * max(workers, 1):
             finish_one()
     while pending:
@@ -109,7 +112,7 @@ def pool(workers: int, rules_dir: Path):
 
     rules = str(Path(rules_dir).resolve())
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=worker_rules, initargs=(rules,)) as executor:
+                             initializer=worker_rules, initargs=(rules, True)) as executor:
         for _ in range(workers):  # start them all now
             executor.submit(int)
         yield executor
@@ -125,4 +128,5 @@ def run_on_cluster(address: str, rules_dir: Path, source: Path, in_format: str, 
         def submit(function, *arguments):
             return client.submit(function, *arguments, pure=False)
 
-        return run(submit, workers, rules_dir, source, in_format, writer, date, on_error, advance, row_groups=True)
+        return run(submit, workers, rules_dir, source, in_format, writer, date, on_error, advance, row_groups=True,
+                   checked_here=False)

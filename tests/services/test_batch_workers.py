@@ -51,7 +51,7 @@ def test_a_dask_cluster_writes_what_one_machine_writes(ruleset, tmp_path, cluste
     with distributed.Client(cluster.scheduler_address) as client:
         from app.services.batch_workers import worker_rules
 
-        loads = client.run(lambda: worker_rules.cache_info().misses)
+        loads = client.run(lambda: worker_rules.cache_info().misses)  # each worker checked its own copy
     assert set(loads.values()) <= {0, 1} and sum(loads.values()) >= 1
 
 
