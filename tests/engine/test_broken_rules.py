@@ -63,7 +63,8 @@ CASES = [
      "not text"),
     ("date_format", "programs/date_format.yaml", 13,
      "last_checked should be a date written YYYY-MM-DD, not '15/01/2025'"),
-    ("enum_value", "programs/enum_value.yaml", 5, "jurisdiction 'ontario' must be one of 'federal', 'alberta', 'non-government', 'calgary'"),
+    ("enum_value", "programs/enum_value.yaml", 5,
+     "jurisdiction 'ontario' must be one of 'federal', 'alberta', 'non-government', 'calgary'"),
     # --- dates and parameters
     ("date_not_real", "programs/date_not_real.yaml", 13, "the date checked '2025-02-30' is not a real date"),
     ("benefit_year_not_real", "programs/benefit_year_not_real.yaml", 11,
