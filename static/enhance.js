@@ -18,10 +18,12 @@
     if (!window.fetch) { return; }
     if (refreshing) { clearTimeout(refreshing); }
     refreshing = setTimeout(function () {
+      refreshing = null;
+      if (!document.body.contains(form)) { return; }  // the page has moved on (submitted)
       fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
-          if (!html) { return; }
+          if (!html || !document.body.contains(form)) { return; }  // a late answer for a page now gone
           var doc = new DOMParser().parseFromString(html, "text/html");
           [".workspace-results", "section.cliff", ".whatif-table"].forEach(function (selector) {
             var now = document.querySelector(selector), then = doc.querySelector(selector);
@@ -41,6 +43,9 @@
     var workspace = document.getElementById("workspace");
     if (workspace) {
       workspace.addEventListener("change", function () { refreshWorkspace(workspace); });
+      workspace.addEventListener("submit", function () {  // the page itself is coming: no refresh after it
+        if (refreshing) { clearTimeout(refreshing); refreshing = null; }
+      });
     }
     var printButton = document.querySelector(".print-button");
     if (printButton) {
