@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.engine import ELIGIBLE, screen
+from app.engine import screen
 
-from .household import HouseholdInvalid, read_columns, read_household
-from .whatif import yearly as money_a_year
+from .batch_rows import output_columns, result_row  # noqa: F401  (the batch's row layout, used through here)
+from .household import HouseholdInvalid, read_row
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 PARQUET_BATCH = 10_000
@@ -41,13 +41,6 @@ def file_format(path: Path) -> str:
         except ImportError:
             raise BatchError("Parquet needs pyarrow: pip install '.[batch]'") from None
     return found
-
-
-def output_columns(ruleset) -> list[str]:
-    columns = ["row", "id"]
-    for program in ruleset.programs:
-        columns += [f"{program.id}.status", f"{program.id}.amount"]
-    return columns + ["total_yearly", "total_once"]
 
 
 @dataclass
@@ -159,34 +152,7 @@ def add(progress: Progress, done, writer, on_error) -> None:
     progress.failed += done.rows - done.screened
 
 
-def household_of(row, vocabulary):
-    """A row as a Household: a household file object ({"answers": ...}) or flat columns."""
-    if not isinstance(row, dict):
-        raise HouseholdInvalid(["a row must be an object of columns"])
-    if "__unreadable__" in row:
-        raise HouseholdInvalid([row["__unreadable__"]])
-    if isinstance(row.get("answers"), dict):
-        return read_household({k: v for k, v in row.items() if k != "id"}, vocabulary)
-    return read_columns(row, vocabulary)
-
-
 # -- screening --------------------------------------------------------------------------------
-
-
-def result_row(number: int, identifier, results) -> dict:
-    out = {"row": number, "id": "" if identifier is None else str(identifier)}
-    yearly = once = 0.0
-    for result in results:
-        pid = result.program.id
-        out[f"{pid}.status"] = result.status
-        amount = result.amount_once if result.period == "once" else result.amount_yearly
-        out[f"{pid}.amount"] = amount
-        yearly += money_a_year(result)
-        if result.status == ELIGIBLE:
-            once += result.amount_once or 0.0
-    out["total_yearly"] = round(yearly, 2)
-    out["total_once"] = round(once, 2)
-    return out
 
 
 def screen_rows(ruleset, rows, date: dt.date | None, on_error, progress: Progress) -> Iterator[dict]:
@@ -195,7 +161,7 @@ def screen_rows(ruleset, rows, date: dt.date | None, on_error, progress: Progres
     for number, row in enumerate(rows, start=1):
         progress.rows += 1
         try:
-            household = household_of(row, vocabulary)
+            household = read_row(row, vocabulary)
         except HouseholdInvalid as invalid:
             progress.failed += 1
             for message in invalid.problems:

@@ -26,7 +26,8 @@ from app.engine import ELIGIBLE, INELIGIBLE, MAYBE
 from app.engine.evaluate import screen_only
 from app.engine.vector import ELIGIBLE_CODE, INELIGIBLE_CODE, MAYBE_CODE, ArrayScreening, Households
 
-from .household import FALSE_WORDS, TRUE_WORDS, HouseholdInvalid, read_columns
+from .batch_rows import result_row
+from .household import FALSE_WORDS, TRUE_WORDS, HouseholdInvalid, read_columns, read_row
 from .whatif import yearly as money_a_year
 
 CODE_OF = {INELIGIBLE: INELIGIBLE_CODE, MAYBE: MAYBE_CODE, ELIGIBLE: ELIGIBLE_CODE}
@@ -264,7 +265,7 @@ class Block:
         self.once[k, row] = (result.amount_once or 0.0) if result.status == ELIGIBLE else 0.0
 
     def columns(self, numbers: np.ndarray, ids: list) -> dict:
-        """The output columns, as ``batch.output_columns`` names them."""
+        """The output columns, as ``batch_rows.output_columns`` names them."""
         out = {"row": numbers, "id": ids}
         for k, program in enumerate(self.ruleset.programs):
             out[f"{program.id}.status"] = Statuses(self.status[k])
@@ -317,7 +318,6 @@ class BlockResult:
 
 def screen_block(ruleset, arrays: ArrayScreening, block, first_row: int, date: dt.date | None) -> BlockResult:
     """Screen a block of rows numbered from ``first_row`` (see the module's docstring)."""
-    from .batch import household_of, result_row
 
     errors: list = []
 
@@ -335,7 +335,7 @@ def screen_block(ruleset, arrays: ArrayScreening, block, first_row: int, date: d
 
     for i in np.flatnonzero(~taken):  # the scalar path reads, screens, or reports these rows
         try:
-            household = household_of(row_dict(i), ruleset.vocabulary)
+            household = read_row(row_dict(i), ruleset.vocabulary)
         except HouseholdInvalid as invalid:
             errors += [(first_row + int(i), message) for message in invalid.problems]
             continue

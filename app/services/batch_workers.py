@@ -44,8 +44,8 @@ def screen_part(rules_dir: str, part, first_row: int, date: dt.date | None, out_
                 checked_here: bool = False):
     """On a worker: one block (an Arrow record batch) or (Parquet path, row group number), screened;
     its output columns come back as an Arrow table."""
-    from .batch import output_columns
     from .batch_arrays import screen_block
+    from .batch_rows import output_columns
 
     ruleset, arrays = worker_rules(rules_dir, checked_here)
     if isinstance(part, tuple):

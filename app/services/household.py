@@ -101,6 +101,18 @@ def column_names(vocabulary) -> list[str]:
     return names
 
 
+def read_row(row, vocabulary) -> Household:
+    """A row of a caseload file as a Household: a household file object ({"answers": ...}) or flat
+    columns (``read_columns``)."""
+    if not isinstance(row, dict):
+        raise HouseholdInvalid(["a row must be an object of columns"])
+    if "__unreadable__" in row:
+        raise HouseholdInvalid([row["__unreadable__"]])
+    if isinstance(row.get("answers"), dict):
+        return read_household({k: v for k, v in row.items() if k != "id"}, vocabulary)
+    return read_columns(row, vocabulary)
+
+
 def flat_row(raw: dict, vocabulary) -> dict:
     """A household's answers (as in a household file) as flat columns: ``read_columns`` reads it back."""
     row = {}
