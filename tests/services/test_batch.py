@@ -154,21 +154,26 @@ def noisy_rows(ruleset, count: int, seed: int) -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_the_array_path_writes_what_the_scalar_path_writes(ruleset, tmp_path, suffix):
-    rows = noisy_rows(ruleset, 600, 5)
-    columns = ["id", "date", *column_names(ruleset.vocabulary)]
-    source = tmp_path / f"in{suffix}"
-    if suffix == ".csv":
-        with source.open("w", newline="") as handle:
+def write_caseload(path, rows, vocabulary, row_group_size=None):
+    """Rows in the flat layout as a CSV or Parquet file (every column as text, as a spreadsheet has them)."""
+    columns = ["id", "date", *column_names(vocabulary)]
+    if path.suffix == ".csv":
+        with path.open("w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
-    else:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-        pq.write_table(pa.table({c: [r.get(c) for r in rows] for c in columns}), source)
+    pq.write_table(pa.table({c: [r.get(c) for r in rows] for c in columns}), path, row_group_size=row_group_size)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_array_path_writes_what_the_scalar_path_writes(ruleset, tmp_path, suffix):
+    rows = noisy_rows(ruleset, 600, 5)
+    source = tmp_path / f"in{suffix}"
+    write_caseload(source, rows, ruleset.vocabulary)
     outputs = {}
     for way in ("arrays", "scalar"):
         output = tmp_path / f"{way}{suffix}"
@@ -185,13 +190,8 @@ def test_the_array_path_writes_what_the_scalar_path_writes(ruleset, tmp_path, su
 
 
 def test_rows_with_their_own_dates_on_the_array_path(ruleset, tmp_path):
-    rows = [r for r in noisy_rows(ruleset, 300, 9)]
     source = tmp_path / "in.csv"
-    columns = ["id", "date", *column_names(ruleset.vocabulary)]
-    with source.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_caseload(source, noisy_rows(ruleset, 300, 9), ruleset.vocabulary)
     for way in ("arrays", "scalar"):
         flags = ["--scalar"] if way == "scalar" else []
         CliRunner().invoke(rules, ["batch", str(source), "-o", str(tmp_path / f"{way}.csv"), *flags])

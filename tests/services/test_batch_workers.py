@@ -3,14 +3,11 @@ interface inside the test."""
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 from click.testing import CliRunner
 
 from app.cli import rules
-from app.services.household import column_names
-from tests.services.test_batch import DAY, noisy_rows, read_back
+from tests.services.test_batch import DAY, noisy_rows, read_back, write_caseload
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
 
@@ -24,20 +21,9 @@ def cluster():
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_a_dask_cluster_writes_what_one_machine_writes(ruleset, tmp_path, cluster, suffix):
-    rows = noisy_rows(ruleset, 400, 11)
-    columns = ["id", "date", *column_names(ruleset.vocabulary)]
     source = tmp_path / f"in{suffix}"
-    if suffix == ".csv":
-        with source.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-    else:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        # Several row groups, so the workers share the file.
-        pq.write_table(pa.table({c: [r.get(c) for r in rows] for c in columns}), source, row_group_size=90)
+    # Several row groups, so the workers share the file.
+    write_caseload(source, noisy_rows(ruleset, 400, 11), ruleset.vocabulary, row_group_size=90)
     for way, flags in (("here", []), ("dask", ["--dask", cluster.scheduler_address])):
         result = CliRunner().invoke(rules, ["batch", str(source), "-o", str(tmp_path / f"{way}{suffix}"),
                                             "--date", DAY, *flags])
@@ -57,15 +43,8 @@ def test_a_dask_cluster_writes_what_one_machine_writes(ruleset, tmp_path, cluste
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_a_pool_of_processes_writes_what_one_process_writes(ruleset, tmp_path, suffix):
-    rows = noisy_rows(ruleset, 300, 13)
     source = tmp_path / f"in{suffix}"
-    columns = ["id", "date", *column_names(ruleset.vocabulary)]
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
-
-    table = pa.table({c: pa.array([r.get(c, "") for r in rows], pa.string()) for c in columns})
-    pq.write_table(table, source) if suffix == ".parquet" else pcsv.write_csv(table, source)
+    write_caseload(source, noisy_rows(ruleset, 300, 13), ruleset.vocabulary)
     from app.services import batch
 
     for way, workers in (("one", "1"), ("pool", "2")):
