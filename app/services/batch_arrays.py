@@ -27,7 +27,7 @@ from app.engine.evaluate import screen_only
 from app.engine.vector import ELIGIBLE_CODE, INELIGIBLE_CODE, MAYBE_CODE, ArrayScreening, Households
 
 from .batch_rows import result_row
-from .household import FALSE_WORDS, TRUE_WORDS, HouseholdInvalid, read_columns, read_row
+from .household import FALSE_WORDS, SIZE, TRUE_WORDS, HouseholdInvalid, column_names, flat_row, read_columns, read_row
 from .whatif import yearly as money_a_year
 
 CODE_OF = {INELIGIBLE: INELIGIBLE_CODE, MAYBE: MAYBE_CODE, ELIGIBLE: ELIGIBLE_CODE}
@@ -125,7 +125,7 @@ def read_block(block, vocabulary) -> tuple[Households, np.ndarray, np.ndarray]:
     n = block.num_rows
     names = set(block.schema.names)
     refused = np.zeros(n, dtype=bool)
-    known_columns = {"id", "date", *column_names_of(vocabulary)}
+    known_columns = {"id", "date", *column_names(vocabulary)}
     if names - known_columns:  # a column we do not ask: read_columns says so for each row
         refused[:] = True
 
@@ -142,7 +142,7 @@ def read_block(block, vocabulary) -> tuple[Households, np.ndarray, np.ndarray]:
     members, present = {}, {}
     for group in vocabulary.person_groups:
         if group.kind == "list":
-            size = cells(group.id, _COUNT)
+            size = cells(group.id, SIZE)
             refused |= size.given & (size.value > group.maximum)
             people = [{name: cells(f"{group.id}.{j}.{name}", fact) for name, fact in group.facts.items()}
                       for j in range(group.maximum)]
@@ -190,27 +190,12 @@ def read_block(block, vocabulary) -> tuple[Households, np.ndarray, np.ndarray]:
 def text_block(raws: list, vocabulary):
     """Households' answers (as in household files) as a block of text cells in the flat layout,
     the way a spreadsheet has them: what ``read_block`` reads."""
-    from .household import column_names, flat_row
-
     def text(value) -> str:
         return "yes" if value is True else "no" if value is False else str(value)
 
     rows = [flat_row(raw, vocabulary) for raw in raws]
     return pa.RecordBatch.from_pydict({c: pa.array([text(r[c]) if c in r else "" for r in rows], pa.string())
                                        for c in column_names(vocabulary)})
-
-
-class _Count:
-    type, integer, minimum, maximum = "number", True, 0, None
-
-
-_COUNT = _Count()
-
-
-def column_names_of(vocabulary) -> list[str]:
-    from .household import column_names
-
-    return column_names(vocabulary)
 
 
 # -- screening a block --------------------------------------------------------------------------

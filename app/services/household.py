@@ -202,10 +202,10 @@ def read_columns(row: dict, vocabulary) -> Household:
 
 
 class _Size:
-    type = "number"
+    type, integer, minimum, maximum = "number", True, 0, None
 
 
-SIZE = _Size()  # how a list's size cell is read: a number
+SIZE = _Size()  # how a list's size cell is read: a whole number, 0 or more (the list's own maximum apart)
 
 
 def _cell(cell, fact):
