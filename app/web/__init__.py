@@ -59,12 +59,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .explorer import bp as explorer
     from .questionnaire import bp as questionnaire
     from .questionnaire.cards import card_memos
+    from .questionnaire.fields import field_memos
 
     app.register_blueprint(questionnaire)
     app.register_blueprint(explorer)
     app.register_blueprint(api)
     app.register_blueprint(caseworker)
     app.extensions["cards"] = card_memos(app)
+    app.extensions["fields"] = field_memos(app)
     errors.install(app)
     assets.install(app)
     app.wsgi_app = SecurityHeaders(HostCheck(assets.serve_static(app.wsgi_app)))

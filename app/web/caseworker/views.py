@@ -47,7 +47,7 @@ def _posted_state():
     takes an answer away only when the page was really posted."""
     vocabulary = ruleset().vocabulary
     state = read_carried(request.form, vocabulary)
-    page = _page(state)
+    page = _page(state, shown=request.form.get("shown", "").split())
     if page is None or request.form.get("fields") != "1":  # only the answers (back from the printout)
         return state, None, {}
     form = build_form(page, formdata=request.form)
@@ -133,11 +133,18 @@ def _scenario_questions(state) -> list[dict]:
     return found
 
 
-def _page(state):
-    """Every question worth showing: those answered, and those that could still change a result."""
+def _page(state, results=None, shown=()):
+    """Every question worth showing: those answered, and those that could still change a result.
+
+    ``shown``: the question ids the page as posted listed (its ``shown`` field), so reading a post
+    needs no planning. Any known question may be listed; it is only read."""
     vocabulary = ruleset().vocabulary
     interview = current_app.extensions["interview"]
-    following = plan(ruleset(), state.answers, current_app.config["TODAY"]())
+    if shown:
+        known = set(vocabulary.questions())
+        return build_page(vocabulary, interview, state.answers, sorted(set(shown) & known, key=interview.order_key),
+                          languages.current(), sections=False)
+    following = plan(ruleset(), state.answers, current_app.config["TODAY"](), results)
     shown = set(interview.askable(state.answers, following))
     for qid in vocabulary.questions():
         answer = current_answer(state.raw, vocabulary, qid)
@@ -246,7 +253,8 @@ def _compared(state, scenarios, explainer, day) -> dict | None:
 
 def _render(state, posted, errors, load_error: str = "", status: int = 200):
     day = current_app.config["TODAY"]()
-    page, form = posted if posted else (_page(state), None)
+    screened = screen(ruleset(), state.answers, day)
+    page, form = posted if posted else (_page(state, screened), None)
     if page is not None and form is None:
         form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
     interview = current_app.extensions["interview"]
@@ -257,7 +265,6 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200):
             sections.append((section, []))
         sections[-1][1].append(q)
     explainer = current_app.extensions["explainers"][g.lang]
-    screened = screen(ruleset(), state.answers, day)
     view = explainer.results(screened, state.answers, unlocks(ruleset(), state.household, day, screened))
     # The chart costs one screening per point (about 60 ms for 201): drawn when asked for, then kept.
     wanted = request.method == "POST" and request.form.get("chart") == "1"
@@ -267,7 +274,8 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200):
     scenarios = _scenarios(state, request.form if request.method == "POST" and not load_error else None)
     whatif_errors = {name: message for s in scenarios for name, message in s["errors"].items()}
     html = render_template("caseworker/workspace.html", page_kind="caseworker", state=state, page=page, form=form,
-                           sections=sections, errors=errors, view=view, chart=chart, scenarios=scenarios,
+                           fields=current_app.extensions["fields"][g.lang], sections=sections, errors=errors,
+                           view=view, chart=chart, scenarios=scenarios,
                            whatif_errors=whatif_errors, compared=_compared(state, scenarios, explainer, day),
                            scenario_questions=_scenario_questions(state), load_error=load_error,
                            chart_wanted=wanted, income_known=income_known,
