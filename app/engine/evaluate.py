@@ -177,10 +177,14 @@ class ProgramResult:
     def criteria_statuses(self) -> dict:
         return {c.id: STATUS_WORDS[_status(o)] for c, o in zip(self.program.criteria, self.all_outcomes())}
 
-    def reasons(self) -> list[Reason]:
-        """Per criterion: met / not met / unknown, with the numbers compared; no sources (see ``trace``)."""
+    def reasons(self, up_to_not_met: bool = False) -> list[Reason]:
+        """Per criterion: met / not met / unknown, with the numbers compared; no sources (see ``trace``).
+
+        ``up_to_not_met``: only as far as the first criterion not met (the one line of why not).
+        Screening works the criteria out in order and may stop there, so the rest is not worked out."""
         reasons = []
-        for criterion, outcome in zip(self.program.criteria, self.all_outcomes()):
+        outcomes = self.outcomes if up_to_not_met else self.all_outcomes()
+        for criterion, outcome in zip(self.program.criteria, outcomes):
             if type(outcome) is tuple:
                 status, value, limit = outcome
                 gap = None
@@ -190,6 +194,10 @@ class ProgramResult:
                                       _plain(limit), gap, criterion.compared))
             else:
                 reasons.append(Reason(criterion.id, STATUS_WORDS[outcome], criterion.unit))
+            if up_to_not_met and reasons[-1].status == "not_met":
+                return reasons
+        if up_to_not_met and len(outcomes) < len(self.program.criteria):
+            return self.reasons()
         if self.zero_amount:
             reasons.append(Reason(ZERO_AMOUNT, "not_met", "money"))
         return reasons

@@ -168,14 +168,15 @@ class Explainer:
         except (KeyError, IndexError, ValueError):
             return template
 
-    def reasons(self, result) -> list[Reason]:
-        """Every reason of a result as a sentence, with the person's number and the limit where money.
+    def reasons(self, result, up_to_not_met: bool = False) -> list[Reason]:
+        """Every reason of a result as a sentence, with the person's number and the limit where money
+        (``up_to_not_met``: only as far as the first rule not met).
 
         The same reason with the same numbers reads the same, so sentences are kept once made."""
         program_id = result.program.id
         cache = self._sentences
         made = []
-        for reason in result.reasons():
+        for reason in result.reasons(up_to_not_met):
             key = (program_id, reason.criterion, reason.status, _key(reason.value), _key(reason.limit), reason.gap)
             found = cache.get(key)
             if found is None:
@@ -350,7 +351,8 @@ class ProgramView:
     @_once
     def main_reason(self) -> str:
         """Why not, in one line: the first rule not met."""
-        unmet = next((r for r in self.reasons if r.status == "not_met"), None)
+        reasons = self.__dict__.get("reasons") or self.explainer.reasons(self.result, up_to_not_met=True)
+        unmet = next((r for r in reasons if r.status == "not_met"), None)
         return first_sentence(unmet.text) if unmet else ""
 
     @_once

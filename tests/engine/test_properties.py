@@ -138,3 +138,17 @@ def test_the_fast_path_is_taken_for_a_fully_answered_household(monkeypatch):
         assert not parsed.unknown_questions
         for date in DAYS:
             assert len(screen(RULESET, parsed, date)) == len(RULESET.on(date))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=answers(VOCABULARY), date=DATES)
+def test_reasons_up_to_the_first_not_met_are_the_start_of_every_reason(raw, date):
+    """The one line of why not (reasons only as far as the first rule not met) reads the same
+    reasons as the full list, cut after its first "not met"."""
+    answers = VOCABULARY.parse_answers(raw)
+    full = {r.program.id: r.reasons() for r in screen(RULESET, answers, date)}
+    for result in screen(RULESET, answers, date):
+        reasons = full[result.program.id]
+        first = next((i for i, r in enumerate(reasons) if r.status == "not_met"), None)
+        expected = reasons if first is None else reasons[: first + 1]
+        assert result.reasons(up_to_not_met=True) == expected, result.program.id

@@ -212,7 +212,7 @@ def _scenarios(state, form) -> list[dict]:
                 changes[qid] = text == "yes"
         if new_ages != ages:
             changes[CHILD_AGE] = new_ages
-        household = with_answers(state.household, vocabulary, changes)
+        household = with_answers(state.household, vocabulary, changes) if changes else state.household
         found.append({"key": key, "typed": typed, "changes": changes, "errors": errors, "household": household})
     return found
 
