@@ -11,7 +11,7 @@ from app.services.household import current_answer, keep_what_fits, with_answers
 from app.services.whatif import compare, unlocks
 from app.web import languages
 from app.web.questionnaire.carried import MAX_FIELD, Carried, read_carried
-from app.web.questionnaire.forms import build_form, build_page, person_labels, read_answers
+from app.web.questionnaire.forms import build_form, build_page, person_labels, read_answers, show_kept
 from app.web.questionnaire.saved import answers_file_download, uploaded_file
 from app.web.security import no_store
 
@@ -33,7 +33,7 @@ def workspace():
     state, posted, errors = _posted_state()
     if errors:  # show what was typed, with the messages, and results from the answers that fit
         return _render(state, posted, errors)
-    return _render(state, None, {})
+    return _render(state, None, {}, reusable=posted)
 
 
 def _empty() -> Carried:
@@ -251,12 +251,17 @@ def _compared(state, scenarios, explainer, day) -> dict | None:
             "differences": [signed(c.total_difference) for _, c in comparisons]}
 
 
-def _render(state, posted, errors, load_error: str = "", status: int = 200):
+def _render(state, posted, errors, load_error: str = "", status: int = 200, reusable=None):
+    """``posted``: the page and form as posted, shown as typed (with ``errors``). ``reusable``: the
+    same, after a post without errors; its form shows the kept answers if the page has not changed."""
     day = current_app.config["TODAY"]()
     screened = screen(ruleset(), state.answers, day)
     page, form = posted if posted else (_page(state, screened), None)
     if page is not None and form is None:
-        form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
+        if reusable and reusable[0].shape == page.shape:
+            form = show_kept(reusable[1], page, state.raw, ruleset().vocabulary)
+        else:
+            form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
     interview = current_app.extensions["interview"]
     sections = []
     for q in page.questions if page else []:

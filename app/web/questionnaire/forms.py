@@ -108,6 +108,11 @@ class Page:
         return ",".join(self.qids)
 
     @property
+    def shape(self) -> tuple:
+        """What its form's fields depend on: two pages of one shape have forms of one class."""
+        return self.key, tuple(len(q.people) for q in self.questions), self.checklist, self.language.code
+
+    @property
     def single(self) -> bool:
         """One question, asked with its own words as the page heading."""
         return len(self.questions) == 1 and not self.checklist
@@ -212,7 +217,7 @@ def build_page(vocabulary, interview, answers, qids, language, sections=True) ->
 
 def build_form(page: Page, formdata=None, raw=None, vocabulary=None):
     """A WTForms form for the page; prefilled from the answers given so far when not posted."""
-    key = (page.key, tuple(len(q.people) for q in page.questions), page.checklist, page.language.code)
+    key = page.shape
     form_class = _FORM_CLASSES.get(key)
     if form_class is None:
         fields = {}
@@ -227,9 +232,22 @@ def build_form(page: Page, formdata=None, raw=None, vocabulary=None):
         form_class = _FORM_CLASSES[key] = type("QuestionForm", (Form,), fields)
     form = form_class(formdata=formdata)
     if formdata is None and raw is not None:
-        for q in page.questions:
-            _prefill(form, q, current_answer(raw, vocabulary, q.qid))
+        _show_answers(form, page, raw, vocabulary)
     return form
+
+
+def show_kept(form, page: Page, raw, vocabulary):
+    """A posted form made to show the answers as kept, not as typed: what ``build_form(page,
+    raw=...)`` would show, without building the form again (the workspace after a post)."""
+    for each in form:
+        each.process(None)
+    _show_answers(form, page, raw, vocabulary)
+    return form
+
+
+def _show_answers(form, page: Page, raw, vocabulary) -> None:
+    for q in page.questions:
+        _prefill(form, q, current_answer(raw, vocabulary, q.qid))
 
 
 def _answer_field(q: Question):

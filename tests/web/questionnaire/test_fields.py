@@ -11,7 +11,7 @@ from app.paths import RULES_DIR
 from app.services.household import keep_what_fits
 from app.services.reference import read_folder
 from app.web import languages
-from app.web.questionnaire.forms import build_form, build_page, read_answers
+from app.web.questionnaire.forms import build_form, build_page, read_answers, show_kept
 
 LANGUAGES = ("en", "fr", "ar")  # French writes "$" after the amount; Arabic right to left
 
@@ -68,6 +68,10 @@ def test_anything_posted_reads_as_the_macro_writes_it(app, data, lang, children)
         _answers, errors = read_answers(form, page, blank_ok=True)
         same_as_macro(app, lang, page, form)
         same_as_macro(app, lang, page, form, errors)  # a field with a message, rendered in full
+        # After the post, the same form shows the answers as kept, as a form built afresh would.
+        kept = show_kept(form, page, household.raw, vocabulary)
+        fresh = build_form(page, raw=household.raw, vocabulary=vocabulary)
+        assert {f.name: f.data for f in kept} == {f.name: f.data for f in fresh}
 
 
 def test_a_typed_mark_is_shown_as_typed_not_filled_in(app):
