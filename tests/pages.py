@@ -33,8 +33,8 @@ class Page(HTMLParser):
             self.forms.append(self._form)
         elif tag == "button" and self._form is not None:
             self._form["buttons"].append(attrs)
-        elif tag == "input" and self._form is not None:
-            self._form["fields"].setdefault(attrs.get("name"), []).append(attrs)
+        elif tag in ("input", "select") and self._form is not None:
+            self._form["fields"].setdefault(attrs.get("name"), []).append({"type": tag, **attrs})
         elif tag in ("h1", "title"):
             self._in = tag
             if tag == "h1":

@@ -18,6 +18,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from app.web import languages
+from app.web.questionnaire.cards import squeeze
 
 KEPT = 5_000  # outlines kept per language before starting afresh (questions × wordings × people)
 TEXT = "\ue000{}\ue000"  # where a text box's value goes (private-use characters: never in wording)
@@ -52,9 +53,10 @@ class FieldMemo:
         self.outlines: dict = {}
 
     def ask(self, q, form, errors) -> Markup:
-        """The question's fields with this household's answers: the same HTML as the ``ask`` macro."""
+        """The question's fields with this household's answers: the HTML of the ``ask`` macro (dense,
+        without the template's indentation)."""
         if any(q.name(index) in errors for index in range(len(q.people))):
-            return self.macros.ask(q, form, errors)
+            return squeeze(self.macros.ask(q, form, errors, dense=True))
         html = self._outline(q, form)
         typed = {}
         for index in range(len(q.people)):
@@ -64,8 +66,8 @@ class FieldMemo:
                 typed[name] = data or ""
                 if q.allows_dont_know and form[q.dont_know_name(index)].data:
                     html = _check(html, q.dont_know_name(index), "y")
-            elif data is not None:
-                html = _check(html, name, data)
+            elif data is not None and data != "":
+                html = _choose(html, name, data)
 
         def fill(mark) -> str:  # one pass, so nothing typed is ever read as a mark
             return str(escape(typed[mark[1]] if mark[1] is not None else q.people[int(mark[2])]))
@@ -79,7 +81,7 @@ class FieldMemo:
             if len(self.outlines) > KEPT:
                 self.outlines.clear()
             marked = dataclasses.replace(q, people=tuple(PERSON.format(i) for i in range(len(q.people))))
-            outline = self.outlines[key] = str(self.macros.ask(marked, _Marked(form), {}))
+            outline = self.outlines[key] = str(squeeze(self.macros.ask(marked, _Marked(form), {}, dense=True)))
         return outline
 
 
@@ -87,6 +89,19 @@ def _check(html: str, name: str, value) -> str:
     """Tick the box or radio button with this name and value (the macros write ``name="…" value="…">``)."""
     found = f'name="{name}" value="{escape(value)}">'
     return html.replace(found, found[:-1] + " checked>", 1)
+
+
+def _choose(html: str, name: str, value) -> str:
+    """The radio button ticked, or the drop-down's option selected, for this answer."""
+    if f'<select class="select" id="{name}-0"' not in html:
+        return _check(html, name, value)
+    start = html.index(f'<select class="select" id="{name}-0"')
+    end = html.index("</select>", start)
+    option = f'<option value="{escape(value)}">'
+    at = html.find(option, start, end)
+    if at < 0:
+        return html
+    return html[:at] + option[:-1] + " selected>" + html[at + len(option):]
 
 
 def field_memos(app: Flask) -> dict:

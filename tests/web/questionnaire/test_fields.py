@@ -11,6 +11,7 @@ from app.paths import RULES_DIR
 from app.services.household import keep_what_fits
 from app.services.reference import read_folder
 from app.web import languages
+from app.web.questionnaire.cards import squeeze
 from app.web.questionnaire.forms import build_form, build_page, read_answers, show_kept
 
 LANGUAGES = ("en", "fr", "ar")  # French writes "$" after the amount; Arabic right to left
@@ -28,7 +29,7 @@ def same_as_macro(app, lang, page, form, errors=None):
     memo = app.extensions["fields"][lang]
     errors = errors or {}
     for q in page.questions:
-        assert str(memo.ask(q, form, errors)) == str(memo.macros.ask(q, form, errors)), q.qid
+        assert str(memo.ask(q, form, errors)) == str(squeeze(memo.macros.ask(q, form, errors, dense=True))), q.qid
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

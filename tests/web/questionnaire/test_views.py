@@ -269,7 +269,7 @@ def test_results_page_groups_and_explains(app, vocabulary):
     assert re.search(r"Rules: \w+ version [\d.]+, applied as of November 25, 2026\.", html)  # likely ones
     assert "up to $16,314 a year" in html
     _, filed = results_for(app, FAMILY)
-    assert "Rules: ccb version 1.1.0, applied as of November 25, 2026." in filed
+    assert "Rules: ccb version 1.2.0, applied as of November 25, 2026." in filed
 
 
 def test_the_summary_counts_new_money_in_whole_dollars(app, vocabulary):
