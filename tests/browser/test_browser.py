@@ -117,10 +117,13 @@ def fill_in(page, fields: dict, form: str = ANSWER_FORM):
     for name, value in fields.items():
         radio = page.locator(f"{form} input[type=radio][name='{name}'][value='{value}']")
         box = page.locator(f"{form} input[type=checkbox][name='{name}']")
+        choices = page.locator(f"{form} select[name='{name}']")
         if radio.count():
             radio.check()
         elif box.count():
             box.check()
+        elif choices.count():
+            choices.select_option(str(value))
         else:
             page.fill(f"{form} [id='{name}']", str(value))
 
