@@ -472,6 +472,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
             _check_coverage(parameter, effective_from, confirmed, problems)
 
     _check_jurisdiction(document, vocabulary, problems)
+    already = _already_question(document, vocabulary, problems)
     examples = _examples(document, vocabulary, problems)
     if problems.errors:
         return None, problems.errors
@@ -485,6 +486,7 @@ def load_program(path: Path, base: Path, vocabulary: Vocabulary, shared: Shared)
         parameters=parameters, criteria=criteria, eligible_fn=eligible_fn, eligible_when=eligible_when,
         amount=amount, how_to_apply=document["how_to_apply"], documents=list(document["documents"]),
         contact=dict(document["contact"]), eligible_code=eligible_code, question_ids=frozenset(question_ids),
+        already_question=already,
     )
     # With eligible_when, a rule the office checks is read with three-valued logic there too.
     program.exact = exact.build(program, list(scope.defs.values()), criteria_scope if eligible_fn else None)
@@ -925,6 +927,19 @@ def _check_jurisdiction(document, vocabulary, problems) -> None:
     if jurisdiction not in LEVELS and jurisdiction not in places:
         allowed = ", ".join(repr(v) for v in (*LEVELS, *places))
         problems.add(document.line_of("jurisdiction"), f"jurisdiction '{jurisdiction}' must be one of {allowed}")
+
+
+def _already_question(document, vocabulary, problems) -> str:
+    """The yes/no question that says the household gets this program now, if the file names one."""
+    qid = document.get("already_question", "")
+    if not qid:
+        return ""
+    fact = vocabulary.facts.get(qid)
+    if fact is None or fact.type != "yesno" or fact.group is not None:
+        problems.add(document.line_of("already_question"),
+                     f"already_question '{qid}' must be a yes/no question about the household in questions.yaml")
+        return ""
+    return qid
 
 
 def load_ruleset(base: Path | str, checks: bool = True) -> Ruleset:

@@ -134,6 +134,7 @@ class Program:
     id_line: int = 1
     definitions: dict = field(default_factory=dict)  # name -> expression as written, for those its rules read
     check_errors: list = field(default_factory=list)  # what the checks after loading found (a divisor that can be 0)
+    already_question: str = ""  # a yes/no question: yes means the household gets this program now
     _params_cache: dict = field(default_factory=dict, repr=False)
 
     def in_effect(self, day: dt.date) -> bool:

@@ -9,17 +9,25 @@ programs come first; ties keep the questionnaire's order.
 
 from __future__ import annotations
 
-from .evaluate import screen
+from .evaluate import INELIGIBLE, screen
 
 
 def plan(ruleset, answers, date=None, results=None) -> list[str]:
-    """Question ids worth asking, best first. Empty when nothing is left to ask."""
+    """Question ids worth asking, best first. Empty when nothing is left to ask.
+
+    One kind of question changes no result yet is worth a tick box: "Do you get it now?" (a
+    program's ``already_question``) for a program the household can likely or may get. It tells
+    new money from money already coming in. It is asked last."""
     if results is None:
         results = screen(ruleset, answers, date)
     votes: dict[str, int] = {}
     for result in results:
         for qid in result.deciding:
             votes[qid] = votes.get(qid, 0) + 1
+    for result in results:
+        already = result.program.already_question
+        if already and result.status != INELIGIBLE:
+            votes.setdefault(already, 0)
     vocabulary = ruleset.vocabulary
     order = {qid: i for i, qid in enumerate(vocabulary.questions())}
     askable = [qid for qid in votes if qid in order and answers.is_askable(qid)]

@@ -317,8 +317,9 @@ class ProgramView:
         self.yearly_value = self.range_high = self.once_value = 0.0
         self.settle: tuple = ()  # questions that would settle a "may be", set by the page
         self.settle_labels: list = []
-        self.already = result.status == ELIGIBLE and any(c.id == ALREADY for c in program.criteria) \
-            and result.criteria_statuses().get(ALREADY) == "met"
+        self.already = result.status == ELIGIBLE and (
+            result.answers.facts.get(program.already_question) is True if program.already_question
+            else any(c.id == ALREADY for c in program.criteria) and result.criteria_statuses().get(ALREADY) == "met")
         if self.error:
             return  # no amount, and the reasons say it could not be worked out
         if result.status == ELIGIBLE:

@@ -59,6 +59,8 @@ CASES = [
     ("unknown_key", "programs/unknown_key.yaml", 14,
      "unknown key 'paid_through_tax_retrun' in the top of the file (did you mean 'paid_through_tax_return'?)"),
     ("missing_key", "programs/missing_key.yaml", 29, "the key 'unknown' is missing in criteria > #1"),
+    ("already_question_not_yesno", "programs/already_question_not_yesno.yaml", 14,
+     "already_question 'region' must be a yes/no question about the household in questions.yaml"),
     ("wrong_type", "programs/wrong_type.yaml", 26, "parameters > per_child > values > #2 > value should be a number, "
      "not text"),
     ("date_format", "programs/date_format.yaml", 13,

@@ -80,6 +80,16 @@ def test_questions_deciding_more_programs_come_first(ruleset):
     for result in screen(ruleset, parsed, DATE):
         for q in result.deciding:
             votes[q] = votes.get(q, 0) + 1
-    counts = [votes[q] for q in questions]
+    counts = [votes.get(q, 0) for q in questions]  # "do you get it now?" has none: asked last
     assert counts == sorted(counts, reverse=True)
     assert questions[0] in ("family_net_income", "filed_taxes")
+
+
+def test_do_you_get_it_now_is_asked_only_for_a_program_one_can_get(ruleset):
+    family = {"region": "calgary", "status_in_canada": "citizen", "has_partner": False, "filed_taxes": True,
+              "children": [{"age": 3, "dtc": False}], "family_net_income": 20000}
+    assert "gets_ccb" in next_questions(ruleset, family)
+    assert next_questions(ruleset, family)[-1] in ("gets_ccb", "gets_oas", "gets_gis")  # asked last
+    no_children = {**family, "children": []}
+    assert "gets_ccb" not in next_questions(ruleset, no_children)
+    assert "gets_ccb" not in next_questions(ruleset, {**family, "gets_ccb": True})

@@ -324,6 +324,15 @@ def test_what_you_already_get_is_shown_apart(app, vocabulary):
     assert "aish" not in likely_ids(html)
 
 
+def test_the_child_benefit_a_family_gets_now_is_not_new_money(app, vocabulary):
+    _, before = results_for(app, FAMILY)
+    assert "ccb" in likely_ids(before)
+    _, html = results_for(app, {**FAMILY, "gets_ccb": True})
+    panel = html.split('<div class="panel">', 1)[1].split("</div>", 1)[0]
+    assert "Not counted, because you already get it:" in panel and "Canada Child Benefit" in panel
+    assert "ccb" not in likely_ids(html) and "acfb" not in likely_ids(html)  # the ACFB comes with it
+
+
 def test_a_maybe_can_be_settled_from_the_results(app, vocabulary):
     household = {key: value for key, value in FAMILY.items() if key != "family_net_income"}
     client, html = results_for(app, household)
