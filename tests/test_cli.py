@@ -66,7 +66,10 @@ def test_check_fails_on_an_example_that_does_not_give_what_it_expects(tmp_path):
     result = invoke("check", "--rules", str(rules_dir))
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "ccb.yaml" in line]
-    assert len(lines) == 1 and lines[0].startswith("rules/programs/federal/ccb.yaml:204: ccb: example '")
+    text = program.read_text().splitlines()
+    typo = next(i for i, line in enumerate(text) if "6142.15" in line)
+    example = next(i for i in range(typo, 0, -1) if text[i].lstrip().startswith("- name:")) + 1  # its first line
+    assert len(lines) == 1 and lines[0].startswith(f"rules/programs/federal/ccb.yaml:{example}: ccb: example '")
     assert lines[0].endswith("amount_yearly: expected 6,142.15, got 6,142.14")
     assert "[+] A child under 18 lives with you." not in result.output  # the trace only with --verbose
     verbose = invoke("check", "--rules", str(rules_dir), "--verbose")

@@ -62,7 +62,8 @@ def test_zero_amount_is_not_eligible_and_says_why(ruleset):
 def test_maybe_names_the_deciding_questions(ruleset):
     ccb = results(ruleset, dict(FAMILY, family_net_income="dont_know", filed_taxes="dont_know"))["ccb"]
     assert ccb.status == "maybe"
-    assert set(ccb.deciding) == {"filed_taxes", "family_net_income"}
+    # Not known to have filed: a newcomer of the last two years can apply without a return.
+    assert set(ccb.deciding) == {"filed_taxes", "family_net_income", "you.years_in_canada"}
     assert ccb.amount_yearly is None and ccb.amount_range == (0, 7997 + 6748)
 
 
