@@ -196,8 +196,10 @@ class ProgramResult:
                 reasons.append(Reason(criterion.id, STATUS_WORDS[outcome], criterion.unit))
             if up_to_not_met and reasons[-1].status == "not_met":
                 return reasons
-        if up_to_not_met and len(outcomes) < len(self.program.criteria):
-            return self.reasons()
+        if up_to_not_met and len(outcomes) < len(self.program.criteria):  # none of those worked out failed
+            every = self.reasons()
+            first = next((i for i, r in enumerate(every) if r.status == "not_met"), len(every) - 1)
+            return every[: first + 1]
         if self.zero_amount:
             reasons.append(Reason(ZERO_AMOUNT, "not_met", "money"))
         return reasons

@@ -21,13 +21,14 @@ def plan(ruleset, answers, date=None, results=None) -> list[str]:
     if results is None:
         results = screen(ruleset, answers, date)
     votes: dict[str, int] = {}
+    already = []
     for result in results:
         for qid in result.deciding:
             votes[qid] = votes.get(qid, 0) + 1
-    for result in results:
-        already = result.program.already_question
-        if already and result.status != INELIGIBLE:
-            votes.setdefault(already, 0)
+        if result.program.already_question and result.status != INELIGIBLE:
+            already.append(result.program.already_question)
+    for qid in already:
+        votes.setdefault(qid, 0)
     vocabulary = ruleset.vocabulary
     order = {qid: i for i, qid in enumerate(vocabulary.questions())}
     askable = [qid for qid in votes if qid in order and answers.is_askable(qid)]

@@ -299,6 +299,15 @@ def _finite(x) -> bool:
     return x is not None and math.isfinite(x)
 
 
+def _already_gets(result) -> bool:
+    """The household said it gets the program now: its "do you get it now?" question answered yes,
+    or (AISH, Income Support) its ``already_gets`` criterion met."""
+    program = result.program
+    if program.already_question:
+        return result.answers.facts.get(program.already_question) is True
+    return any(c.id == ALREADY for c in program.criteria) and result.criteria_statuses().get(ALREADY) == "met"
+
+
 class ProgramView:
     """One program's result for a page: the language's texts, the household's numbers, reasons on demand."""
 
@@ -317,9 +326,7 @@ class ProgramView:
         self.yearly_value = self.range_high = self.once_value = 0.0
         self.settle: tuple = ()  # questions that would settle a "may be", set by the page
         self.settle_labels: list = []
-        self.already = result.status == ELIGIBLE and (
-            result.answers.facts.get(program.already_question) is True if program.already_question
-            else any(c.id == ALREADY for c in program.criteria) and result.criteria_statuses().get(ALREADY) == "met")
+        self.already = result.status == ELIGIBLE and _already_gets(result)
         if self.error:
             return  # no amount, and the reasons say it could not be worked out
         if result.status == ELIGIBLE:
@@ -352,6 +359,7 @@ class ProgramView:
     @_once
     def main_reason(self) -> str:
         """Why not, in one line: the first rule not met."""
+        # The full list if the card has worked it out already; else only as far as the answer.
         reasons = self.__dict__.get("reasons") or self.explainer.reasons(self.result, up_to_not_met=True)
         unmet = next((r for r in reasons if r.status == "not_met"), None)
         return first_sentence(unmet.text) if unmet else ""

@@ -93,9 +93,9 @@ def _check(html: str, name: str, value) -> str:
 
 def _choose(html: str, name: str, value) -> str:
     """The radio button ticked, or the drop-down's option selected, for this answer."""
-    if f'<select class="select" id="{name}-0"' not in html:
+    start = html.find(f'<select class="select" id="{name}-0"')
+    if start < 0:
         return _check(html, name, value)
-    start = html.index(f'<select class="select" id="{name}-0"')
     end = html.index("</select>", start)
     option = f'<option value="{escape(value)}">'
     at = html.find(option, start, end)
