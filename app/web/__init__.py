@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
                                    for code, explainer in app.extensions["explainers"].items()}
     from .api import bp as api
     from .caseworker import bp as caseworker
+    from .caseworker.whatif import scenario_memos
     from .explorer import bp as explorer
     from .questionnaire import bp as questionnaire
     from .questionnaire.cards import card_memos
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(caseworker)
     app.extensions["cards"] = card_memos(app)
     app.extensions["fields"] = field_memos(app)
+    app.extensions["whatif"] = scenario_memos(app)
     errors.install(app)
     assets.install(app)
     app.wsgi_app = SecurityHeaders(HostCheck(assets.serve_static(app.wsgi_app)))

@@ -8,6 +8,7 @@ here they are bound to the request, and Jinja's ``_`` reads the request's langua
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, g, request
+from markupsafe import Markup
 
 from app.services.language import DEFAULT, best_match
 
@@ -79,4 +80,30 @@ def install(app: Flask, loaded: dict) -> None:
         LANGUAGES={code: language.name for code, language in loaded.items()},
         LANGUAGE_LIST=list(loaded.values()),
         language=current,
+        kept=kept,
     )
+    app.extensions["kept"] = {}
+
+
+def kept(key: str, caller) -> Markup:
+    """A part of a page that reads the same for every visitor in a language (the language menu, a
+    row of buttons), rendered once per language and then reused: ``{% call kept("key") %}…{% endcall %}``.
+
+    Nothing inside may depend on the household, the answers or the request beyond its language."""
+    parts = current_app.extensions["kept"]
+    code = current().code
+    found = parts.get((code, key))
+    if found is None:
+        found = parts[(code, key)] = Markup(caller())
+    return found
+
+
+def per_language(app: Flask, make) -> dict:
+    """language code -> ``make(code)``, called in a request in that language (so a template module
+    it loads, and any text it renders, are in that language)."""
+    made = {}
+    for code in app.extensions["languages"]:
+        with app.test_request_context(f"/{code}/"):
+            use(code)
+            made[code] = make(code)
+    return made

@@ -7,15 +7,15 @@ from flask import current_app, g, render_template, request
 from app.engine import plan, screen
 from app.services.answers_file import DAMAGED, AnswersFileProblem, read_answers_file
 from app.services.cliff import cliff
-from app.services.household import current_answer, keep_what_fits, with_answers
-from app.services.whatif import compare, unlocks
+from app.services.household import current_answer, keep_what_fits
+from app.services.whatif import unlocks
 from app.web import languages
 from app.web.questionnaire.carried import MAX_FIELD, Carried, read_carried
-from app.web.questionnaire.forms import build_form, build_page, person_labels, read_answers, show_kept
+from app.web.questionnaire.forms import build_form, build_page, read_answers, show_kept
 from app.web.questionnaire.saved import answers_file_download, uploaded_file
 from app.web.security import no_store
 
-from . import bp
+from . import bp, whatif
 from .chart import geometry
 
 languages.in_addresses(bp)
@@ -101,38 +101,6 @@ def _errors_of(errors: dict) -> set:
     return {name.rsplit("-", 1)[0] for name in errors}
 
 
-def _child_ages(state) -> list:
-    """Each child's age as answered (None where not known), for the what-if boxes."""
-    people = state.raw.get("children")
-    return [p.get("age") if isinstance(p, dict) and isinstance(p.get("age"), int) else None
-            for p in people] if isinstance(people, list) else []
-
-
-def _scenario_questions(state) -> list[dict]:
-    vocabulary = ruleset().vocabulary
-    explainer = current_app.extensions["explainers"][g.lang]
-    language = languages.current()
-    found = []
-    for qid in SCENARIO_QUESTIONS:
-        if qid == "children":
-            found.append({"qid": qid, "label": explainer.question(qid), "type": "count", "choices": []})
-            continue
-        fact = vocabulary.question(qid)
-        label = explainer.question(qid) or language.translate(fact.label)
-        if "." in qid:
-            person = language.gettext("You") if qid.startswith("you.") else language.gettext("Your partner")
-            label = f"{person}: {label}"
-        choices = [(value, language.translate(text)) for value, text in fact.choices] if fact.type == "choice" else \
-            [("yes", language.gettext("Yes")), ("no", language.gettext("No"))] if fact.type == "yesno" else []
-        found.append({"qid": qid, "label": label, "type": fact.type, "choices": choices})
-    children = vocabulary.groups["children"]
-    people = person_labels(state.answers, children, language) if state.answers.groups["children"][0] else ()
-    age = explainer.question(CHILD_AGE)
-    for index, person in enumerate(people[: len(_child_ages(state))]):
-        found.append({"qid": f"{CHILD_AGE}-{index}", "label": f"{person}: {age}", "type": "count", "choices": []})
-    return found
-
-
 def _page(state, results=None, shown=()):
     """Every question worth showing: those answered, and those that could still change a result.
 
@@ -152,103 +120,6 @@ def _page(state, results=None, shown=()):
             shown.add(qid)
     qids = sorted(shown, key=interview.order_key)
     return build_page(vocabulary, interview, state.answers, qids, languages.current(), sections=False)
-
-
-# What a caseworker tries most ("what if she takes the extra shifts?", "what if they move?"): each
-# scenario changes any of these; an empty box changes nothing.
-SCENARIO_QUESTIONS = ("family_net_income", "you.working_income", "partner.working_income", "monthly_rent",
-                      "region", "has_partner", "children")
-CHILD_AGE = "children.age"  # and one box per child already answered: "children.age-0", ...
-SCENARIOS = ("a", "b")
-
-
-def _scenarios(state, form) -> list[dict]:
-    """Each scenario as posted: what was typed, the answers it changes, and a message per box at fault."""
-    vocabulary = ruleset().vocabulary
-    fmt = languages.current().formatter
-    _ = languages.gettext
-    found = []
-    children = vocabulary.groups["children"]
-    ages = _child_ages(state)
-    for key in SCENARIOS:
-        typed, changes, errors = {}, {}, {}
-        new_ages = list(ages)
-        for qid in [*SCENARIO_QUESTIONS, *(f"{CHILD_AGE}-{i}" for i in range(len(ages)))]:
-            name = f"whatif-{key}-{qid}"
-            text = (form.get(name) or "").strip()[:40] if form else ""
-            typed[qid] = text
-            if not text:
-                continue
-            if qid == "children" or qid.startswith(CHILD_AGE):
-                top = children.maximum if qid == "children" else children.facts["age"].maximum
-                try:
-                    number = fmt.read_whole_number(text)
-                except ValueError:
-                    errors[name] = _("Enter a whole number, like 7")
-                    continue
-                if number > top:
-                    errors[name] = _("Enter a number from %(low)s to %(high)s", low=fmt.number(0), high=fmt.number(top))
-                    continue
-                if qid == "children":
-                    changes["children"] = number
-                else:
-                    new_ages[int(qid.rsplit("-", 1)[1])] = number
-                continue
-            fact = vocabulary.question(qid)
-            if fact.type == "money":
-                try:
-                    value = fmt.read_money(text)
-                except ValueError:
-                    errors[name] = _("Enter an amount in dollars, like 25,000 or 1,234.50")
-                    continue
-                if value < 0 or (fact.maximum is not None and value > fact.maximum):
-                    errors[name] = _("Enter an amount from %(low)s to %(high)s", low=fmt.money(0),
-                                     high=fmt.money(fact.maximum))
-                    continue
-                changes[qid] = value
-            elif fact.type == "choice" and text in fact.choice_values():
-                changes[qid] = text
-            elif fact.type == "yesno" and text in ("yes", "no"):
-                changes[qid] = text == "yes"
-        if new_ages != ages:
-            changes[CHILD_AGE] = new_ages
-        household = with_answers(state.household, vocabulary, changes) if changes else state.household
-        found.append({"key": key, "typed": typed, "changes": changes, "errors": errors, "household": household})
-    return found
-
-
-def _compared(state, scenarios, explainer, day) -> dict | None:
-    """Programs whose status or amount moves in any scenario: now and in each, side by side."""
-    tried = [s for s in scenarios if s["changes"] and not s["errors"]]
-    if not tried:
-        return None
-    comparisons = [(s["key"], compare(ruleset(), state.answers, s["household"].answers, day)) for s in tried]
-    money = languages.current().formatter.whole_dollars
-    signed = languages.current().formatter.signed_dollars
-    moved = dict.fromkeys(c.program_id for _, comparison in comparisons for c in comparison.changed)
-    words = {"eligible": languages.gettext("Likely"), "maybe": languages.gettext("May be"),
-             "ineligible": languages.gettext("Cannot get"), "not_screened": "–"}
-
-    def cell(status, amount):
-        return words.get(status, status) + (f", {money(amount)}" if amount else "")
-
-    def difference(change):
-        """Eligible both times but the amount no longer known (a child's age left out): no figure."""
-        unknown = change.status_after == "eligible" and not change.yearly_after and change.yearly_before
-        return "–" if unknown else signed(change.difference)
-
-    rows = []
-    for pid in moved:
-        by_key = {key: next(c for c in comparison.changes if c.program_id == pid) for key, comparison in comparisons}
-        first = next(iter(by_key.values()))
-        rows.append({"name": explainer.programs[pid].name if pid in explainer.programs else pid,
-                     "now": cell(first.status_before, first.yearly_before),
-                     "cells": [cell(c.status_after, c.yearly_after) for c in by_key.values()],
-                     "differences": [difference(c) for c in by_key.values()]})
-    return {"keys": [key for key, _ in comparisons], "rows": rows,
-            "total_now": money(comparisons[0][1].total_before),
-            "totals": [money(c.total_after) for _, c in comparisons],
-            "differences": [signed(c.total_difference) for _, c in comparisons]}
 
 
 def _render(state, posted, errors, load_error: str = "", status: int = 200, reusable=None):
@@ -276,13 +147,17 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200, reus
     income_known = isinstance(state.raw.get("family_net_income"), (int, float))
     curve = cliff(ruleset(), state.raw, day) if wanted and income_known else None
     chart = geometry(curve, languages.current().formatter, lambda pid: explainer.programs[pid].name) if curve else None
-    scenarios = _scenarios(state, request.form if request.method == "POST" and not load_error else None)
+    language = languages.current()
+    vocabulary = ruleset().vocabulary
+    scenarios = whatif.read_scenarios(state, request.form if request.method == "POST" and not load_error else None,
+                                      vocabulary, language)
     whatif_errors = {name: message for s in scenarios for name, message in s["errors"].items()}
     html = render_template("caseworker/workspace.html", page_kind="caseworker", state=state, page=page, form=form,
                            fields=current_app.extensions["fields"][g.lang], sections=sections, errors=errors,
                            view=view, chart=chart, scenarios=scenarios,
-                           whatif_errors=whatif_errors, compared=_compared(state, scenarios, explainer, day),
-                           scenario_questions=_scenario_questions(state), load_error=load_error,
+                           whatif=current_app.extensions["whatif"][g.lang], whatif_errors=whatif_errors,
+                           compared=whatif.compared(ruleset(), state, scenarios, explainer, language, day),
+                           boxes=whatif.boxes(state, vocabulary, explainer, language), load_error=load_error,
                            chart_wanted=wanted, income_known=income_known,
                            screening_date=languages.current().formatter.date(day))
     return no_store(current_app.make_response((html, status)))

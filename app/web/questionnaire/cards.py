@@ -114,10 +114,5 @@ class CardMemo:
 
 def card_memos(app: Flask) -> dict:
     """language code -> CardMemo."""
-    memos = {}
-    for code in app.extensions["languages"]:
-        with app.test_request_context(f"/{code}/"):
-            languages.use(code)
-            macros = app.jinja_env.get_template("questionnaire/_program.html").module
-            memos[code] = CardMemo(macros, app.extensions["explainers"][code])
-    return memos
+    macros = app.jinja_env.get_template("questionnaire/_program.html")
+    return languages.per_language(app, lambda code: CardMemo(macros.module, app.extensions["explainers"][code]))

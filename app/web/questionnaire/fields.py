@@ -67,12 +67,9 @@ class FieldMemo:
                 if q.allows_dont_know and form[q.dont_know_name(index)].data:
                     html = _check(html, q.dont_know_name(index), "y")
             elif data is not None and data != "":
-                html = _choose(html, name, data)
+                html = choose(html, name, data)
 
-        def fill(mark) -> str:  # one pass, so nothing typed is ever read as a mark
-            return str(escape(typed[mark[1]] if mark[1] is not None else q.people[int(mark[2])]))
-
-        return Markup(_MARKS.sub(fill, html))
+        return fill_marks(html, typed, q.people)
 
     def _outline(self, q, form) -> str:
         key = (q.qid, q.label, q.hint, q.kind, q.allows_dont_know, q.per_person, q.text_kind, len(q.people))
@@ -91,9 +88,10 @@ def _check(html: str, name: str, value) -> str:
     return html.replace(found, found[:-1] + " checked>", 1)
 
 
-def _choose(html: str, name: str, value) -> str:
-    """The radio button ticked, or the drop-down's option selected, for this answer."""
-    start = html.find(f'<select class="select" id="{name}-0"')
+def choose(html: str, name: str, value, select_id: str | None = None) -> str:
+    """The radio button ticked, or the drop-down's option selected, for this answer. A drop-down's id
+    is its first radio button's would be (``name-0``) unless given."""
+    start = html.find(f'<select class="select" id="{select_id or name + "-0"}"')
     if start < 0:
         return _check(html, name, value)
     end = html.index("</select>", start)
@@ -104,11 +102,16 @@ def _choose(html: str, name: str, value) -> str:
     return html[:at] + option[:-1] + " selected>" + html[at + len(option):]
 
 
+def fill_marks(html: str, typed: dict, people) -> Markup:
+    """An outline with each text box's value (``typed``, by field name) and each person's label in
+    place of its marks, in one pass, so nothing typed is ever read as a mark."""
+
+    def fill(mark) -> str:
+        return str(escape(typed[mark[1]] if mark[1] is not None else people[int(mark[2])]))
+
+    return Markup(_MARKS.sub(fill, html))
+
+
 def field_memos(app: Flask) -> dict:
     """language code -> FieldMemo."""
-    memos = {}
-    for code in app.extensions["languages"]:
-        with app.test_request_context(f"/{code}/"):
-            languages.use(code)
-            memos[code] = FieldMemo(app.jinja_env.get_template("macros.html").module)
-    return memos
+    return languages.per_language(app, lambda code: FieldMemo(app.jinja_env.get_template("macros.html").module))
