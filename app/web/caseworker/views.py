@@ -11,7 +11,7 @@ from app.services.household import current_answer, keep_what_fits
 from app.services.whatif import unlocks
 from app.web import languages
 from app.web.questionnaire.carried import MAX_FIELD, Carried, read_carried
-from app.web.questionnaire.forms import build_form, build_page, read_answers, show_kept
+from app.web.questionnaire.forms import PostedFields, build_page, read_answers, show_kept
 from app.web.questionnaire.saved import answers_file_download, uploaded_file
 from app.web.security import no_store
 
@@ -50,7 +50,7 @@ def _posted_state():
     page = _page(state, shown=request.form.get("shown", "").split())
     if page is None or request.form.get("fields") != "1":  # only the answers (back from the printout)
         return state, None, {}
-    form = build_form(page, formdata=request.form)
+    form = PostedFields(page, request.form)
     answers, errors = read_answers(form, page, blank_ok=True)
     wrong = _errors_of(errors)
     state = state.answered(vocabulary, page.key, {q: v for q, v in answers.items() if q not in wrong})
@@ -132,7 +132,7 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200, reus
         if reusable and reusable[0].shape == page.shape:
             form = show_kept(reusable[1], page, state.raw, ruleset().vocabulary)
         else:
-            form = build_form(page, raw=state.raw, vocabulary=ruleset().vocabulary)
+            form = PostedFields.showing(page, state.raw, ruleset().vocabulary)
     interview = current_app.extensions["interview"]
     sections = []
     for q in page.questions if page else []:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Form, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -24,7 +25,7 @@ from app.services.household import current_answer
 
 DONT_KNOW_TEXT = N_("I don't know")
 FEW_MORE = N_("A few more questions")
-_FORM_CLASSES: dict = {}  # page shape and language -> form class; the set of pages is small
+_FORM_CLASSES: dict = {}  # page shape and language -> (form class, fields); the set of pages is small
 TEXT_KINDS = ("money", "number", "count", "date")
 
 
@@ -217,9 +218,17 @@ def build_page(vocabulary, interview, answers, qids, language, sections=True) ->
 
 def build_form(page: Page, formdata=None, raw=None, vocabulary=None):
     """A WTForms form for the page; prefilled from the answers given so far when not posted."""
+    form = _form_class(page)[0](formdata=formdata)
+    if formdata is None and raw is not None:
+        _show_answers(form, page, raw, vocabulary)
+    return form
+
+
+def _form_class(page: Page):
+    """The page's form class, and its fields as (name, WTForms class name, choices)."""
     key = page.shape
-    form_class = _FORM_CLASSES.get(key)
-    if form_class is None:
+    found = _FORM_CLASSES.get(key)
+    if found is None:
         fields = {}
         for q in page.questions:
             for index in range(len(q.people)):
@@ -229,11 +238,57 @@ def build_form(page: Page, formdata=None, raw=None, vocabulary=None):
                 fields[q.name(index)] = _answer_field(q)
                 if q.allows_dont_know and q.text_kind:
                     fields[q.dont_know_name(index)] = BooleanField(page.language.gettext(DONT_KNOW_TEXT))
-        form_class = _FORM_CLASSES[key] = type("QuestionForm", (Form,), fields)
-    form = form_class(formdata=formdata)
-    if formdata is None and raw is not None:
-        _show_answers(form, page, raw, vocabulary)
-    return form
+        specs = tuple((name, field.field_class.__name__, field.kwargs.get("choices")) for name, field in fields.items())
+        found = _FORM_CLASSES[key] = (type("QuestionForm", (Form,), fields), specs)
+    return found
+
+
+@dataclass
+class FieldValue:
+    """One field as read: what the readers and the macros use of a WTForms field."""
+
+    name: str
+    type: str  # the WTForms class: StringField, RadioField or BooleanField
+    choices: list | None
+    data: object
+
+    def process(self, formdata) -> None:
+        """Back to empty, as WTForms' ``process(None)`` does (``show_kept``)."""
+        assert formdata is None
+        self.data = False if self.type == "BooleanField" else None
+
+
+class PostedFields:
+    """A page's fields read from a post exactly as its WTForms form reads them (the first value; a
+    tick box is on unless empty or "false"), without binding a WTForms field for each: the
+    workspace reads some forty fields on every post, and binding them cost more than reading.
+    The page's form class stays the one definition of its fields."""
+
+    def __init__(self, page: Page, formdata):
+        self._fields = {}
+        for name, kind, choices in _form_class(page)[1]:
+            values = formdata.getlist(name) if name in formdata else []
+            if kind == "BooleanField":
+                data = bool(values) and values[0] not in (False, "false", "")
+            else:
+                data = (str(values[0]) if kind == "RadioField" else values[0]) if values else None
+            self._fields[name] = FieldValue(name, kind, choices, data)
+
+    @classmethod
+    def showing(cls, page: Page, raw, vocabulary) -> PostedFields:
+        """The fields showing the answers given so far: what ``build_form(page, raw=...)`` holds."""
+        fields = cls(page, MultiDict())
+        _show_answers(fields, page, raw, vocabulary)
+        return fields
+
+    def __getitem__(self, name: str) -> FieldValue:
+        return self._fields[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._fields
+
+    def __iter__(self):
+        return iter(self._fields.values())
 
 
 def show_kept(form, page: Page, raw, vocabulary):
