@@ -71,6 +71,10 @@ class FieldMemo:
 
         return fill_marks(html, typed, q.people)
 
+    def ask_all(self, questions, form, errors) -> Markup:
+        """Each question's fields in turn (one call from the template for a whole section)."""
+        return Markup("".join([self.ask(q, form, errors) for q in questions]))
+
     def _outline(self, q, form) -> str:
         key = (q.qid, q.label, q.hint, q.kind, q.allows_dont_know, q.per_person, q.text_kind, len(q.people))
         outline = self.outlines.get(key)
