@@ -126,13 +126,15 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200, reus
     """``posted``: the page and form as posted, shown as typed (with ``errors``). ``reusable``: the
     same, after a post without errors; its form shows the kept answers if the page has not changed."""
     day = current_app.config["TODAY"]()
+    language = languages.current()
+    vocabulary = ruleset().vocabulary
     screened = screen(ruleset(), state.answers, day)
     page, form = posted if posted else (_page(state, screened), None)
     if page is not None and form is None:
         if reusable and reusable[0].shape == page.shape:
-            form = show_kept(reusable[1], page, state.raw, ruleset().vocabulary)
+            form = show_kept(reusable[1], page, state.raw, vocabulary)
         else:
-            form = PostedFields.showing(page, state.raw, ruleset().vocabulary)
+            form = PostedFields.showing(page, state.raw, vocabulary)
     interview = current_app.extensions["interview"]
     sections = []
     for q in page.questions if page else []:
@@ -142,13 +144,11 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200, reus
         sections[-1][1].append(q)
     explainer = current_app.extensions["explainers"][g.lang]
     view = explainer.results(screened, state.answers, unlocks(ruleset(), state.household, day, screened))
-    # The chart costs one screening per point (about 60 ms for 201): drawn when asked for, then kept.
+    # The chart costs one screening per point (201 points, about 75 ms): drawn when asked for, then kept.
     wanted = request.method == "POST" and request.form.get("chart") == "1"
     income_known = isinstance(state.raw.get("family_net_income"), (int, float))
     curve = cliff(ruleset(), state.raw, day) if wanted and income_known else None
-    chart = geometry(curve, languages.current().formatter, lambda pid: explainer.programs[pid].name) if curve else None
-    language = languages.current()
-    vocabulary = ruleset().vocabulary
+    chart = geometry(curve, language.formatter, lambda pid: explainer.programs[pid].name) if curve else None
     scenarios = whatif.read_scenarios(state, request.form if request.method == "POST" and not load_error else None,
                                       vocabulary, language)
     whatif_errors = {name: message for s in scenarios for name, message in s["errors"].items()}
@@ -159,5 +159,5 @@ def _render(state, posted, errors, load_error: str = "", status: int = 200, reus
                            compared=whatif.compared(ruleset(), state, scenarios, explainer, language, day),
                            boxes=whatif.boxes(state, vocabulary, explainer, language), load_error=load_error,
                            chart_wanted=wanted, income_known=income_known,
-                           screening_date=languages.current().formatter.date(day))
+                           screening_date=language.formatter.date(day))
     return no_store(current_app.make_response((html, status)))
