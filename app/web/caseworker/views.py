@@ -11,7 +11,7 @@ from app.services.household import current_answer, keep_what_fits
 from app.services.whatif import unlocks
 from app.web import languages
 from app.web.questionnaire.carried import MAX_FIELD, Carried, read_carried
-from app.web.questionnaire.forms import PostedFields, build_page, read_answers, show_kept
+from app.web.questionnaire.forms import PostedFields, build_page, read_answers
 from app.web.questionnaire.saved import answers_file_download, uploaded_file
 from app.web.security import no_store
 
@@ -33,7 +33,7 @@ def workspace():
     state, posted, errors = _posted_state()
     if errors:  # show what was typed, with the messages, and results from the answers that fit
         return _render(state, posted, errors)
-    return _render(state, None, {}, reusable=posted)
+    return _render(state, None, {})
 
 
 def _empty() -> Carried:
@@ -122,19 +122,16 @@ def _page(state, results=None, shown=()):
     return build_page(vocabulary, interview, state.answers, qids, languages.current(), sections=False)
 
 
-def _render(state, posted, errors, load_error: str = "", status: int = 200, reusable=None):
-    """``posted``: the page and form as posted, shown as typed (with ``errors``). ``reusable``: the
-    same, after a post without errors; its form shows the kept answers if the page has not changed."""
+def _render(state, posted, errors, load_error: str = "", status: int = 200):
+    """``posted``: the page and form as posted, shown as typed (with ``errors``). Otherwise the fields
+    show the answers as kept (reading them is cheap: no form is built)."""
     day = current_app.config["TODAY"]()
     language = languages.current()
     vocabulary = ruleset().vocabulary
     screened = screen(ruleset(), state.answers, day)
     page, form = posted if posted else (_page(state, screened), None)
     if page is not None and form is None:
-        if reusable and reusable[0].shape == page.shape:
-            form = show_kept(reusable[1], page, state.raw, vocabulary)
-        else:
-            form = PostedFields.showing(page, state.raw, vocabulary)
+        form = PostedFields.showing(page, state.raw, vocabulary)
     interview = current_app.extensions["interview"]
     sections = []
     for q in page.questions if page else []:

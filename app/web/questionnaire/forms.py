@@ -252,11 +252,6 @@ class FieldValue:
     choices: list | None
     data: object
 
-    def process(self, formdata) -> None:
-        """Back to empty, as WTForms' ``process(None)`` does (``show_kept``)."""
-        assert formdata is None
-        self.data = False if self.type == "BooleanField" else None
-
 
 class PostedFields:
     """A page's fields read from a post exactly as its WTForms form reads them (the first value; a
@@ -289,15 +284,6 @@ class PostedFields:
 
     def __iter__(self):
         return iter(self._fields.values())
-
-
-def show_kept(form, page: Page, raw, vocabulary):
-    """A posted form made to show the answers as kept, not as typed: what ``build_form(page,
-    raw=...)`` would show, without building the form again (the workspace after a post)."""
-    for each in form:
-        each.process(None)
-    _show_answers(form, page, raw, vocabulary)
-    return form
 
 
 def _show_answers(form, page: Page, raw, vocabulary) -> None:
